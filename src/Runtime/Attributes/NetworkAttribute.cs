@@ -1,0 +1,38 @@
+using System;
+
+namespace Unrolled
+{
+    /// <summary>
+    /// Marks a <c>partial</c> class as a neural network. The layer attributes on the same declaration
+    /// (<see cref="DenseAttribute"/>, <see cref="ReLUAttribute"/>, …) are the layers, in source order, and the
+    /// Unrolled source generator emits the fully unrolled forward and backward passes into the class.
+    /// </summary>
+    /// <example><code>
+    /// [Network(784, Loss = Loss.CrossEntropy)]
+    /// [Dense(128)] [ReLU]
+    /// [Dense(10)] [Softmax]
+    /// public partial class TinyNN { }
+    /// </code></example>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+    public sealed class NetworkAttribute : Attribute
+    {
+        /// <summary>Declares a network with <paramref name="inputs"/> input features per sample.</summary>
+        /// <param name="inputs">Input features per sample (784 for a 28×28 image); at least 1.</param>
+        public NetworkAttribute(int inputs) => Inputs = inputs;
+
+        /// <summary>Input features per sample.</summary>
+        public int Inputs { get; }
+
+        /// <summary>The training loss. Default <see cref="Unrolled.Loss.CrossEntropy"/>, the lesson's loss for classification.</summary>
+        public Loss Loss { get; set; } = Loss.CrossEntropy;
+
+        /// <summary>Floating-point type of the generated code. Default <see cref="Unrolled.Precision.Single"/>.</summary>
+        public Precision Precision { get; set; } = Precision.Single;
+
+        /// <summary>
+        /// Seed of the initial parameters and of the dropout masks. Default 0: unlike Keras (random by default),
+        /// a new instance is reproducible unless you ask otherwise.
+        /// </summary>
+        public int Seed { get; set; }
+    }
+}

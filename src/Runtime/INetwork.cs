@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+
+namespace Unrolled
+{
+    /// <summary>
+    /// What every generated network exposes, so that optimisers, training loops and tools can drive any of them.
+    /// <typeparamref name="T"/> is <see cref="float"/> or <see cref="double"/> (<see cref="NetworkAttribute.Precision"/>).
+    /// A network instance is not thread-safe: it owns its activation buffers.
+    /// </summary>
+    public interface INetwork<T> where T : struct
+    {
+        /// <summary>Input features per sample.</summary>
+        int InputSize { get; }
+
+        /// <summary>Outputs per sample (the last layer's width).</summary>
+        int OutputSize { get; }
+
+        /// <summary>Number of trainable parameters.</summary>
+        int ParameterCount { get; }
+
+        /// <summary>The loss <see cref="ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{int}, int)"/> minimises.</summary>
+        Loss Loss { get; }
+
+        /// <summary>The layers in declaration order.</summary>
+        IReadOnlyList<LayerInfo> Layers { get; }
+
+        /// <summary>Every trainable parameter, flat, layer by layer in declaration order
+        /// (Dense: weights row-major <c>[units × inputs]</c>, then bias; BatchNorm: γ then β).</summary>
+        Span<T> Parameters { get; }
+
+        /// <summary>∂L/∂θ for every parameter, same layout as <see cref="Parameters"/>, written by the last backward pass.</summary>
+        Span<T> Gradients { get; }
+
+        /// <summary>Non-trainable state: for each BatchNorm layer, its running mean then its running variance.</summary>
+        Span<T> RunningStatistics { get; }
+
+        /// <summary>State of the dropout random generator; save and restore it to replay the same dropout masks.</summary>
+        ulong RandomState { get; set; }
+
+        /// <summary>Re-initialises parameters, running statistics and the dropout generator deterministically from <paramref name="seed"/>.</summary>
+        void InitializeParameters(int seed);
+
+        /// <summary>Inference for one sample: BatchNorm uses its running statistics and Dropout is off.</summary>
+        void Forward(ReadOnlySpan<T> input, Span<T> output);
+
+        /// <summary>Inference for a sample-major batch: <paramref name="inputs"/> holds <c>batchSize × InputSize</c> values,
+        /// <paramref name="outputs"/> receives <c>batchSize × OutputSize</c>.</summary>
+        void Forward(ReadOnlySpan<T> inputs, Span<T> outputs, int batchSize);
+
+        /// <summary>Training-mode forward pass (batch statistics, dropout on; updates BatchNorm's running statistics).
+        /// Keeps what <c>Backward</c> needs and returns a view of the outputs, valid until the next forward pass.</summary>
+        ReadOnlySpan<T> ForwardTraining(ReadOnlySpan<T> inputs, int batchSize);
+
+        /// <summary>Backward pass of the last <see cref="ForwardTraining"/> with class-index labels: writes
+        /// <see cref="Gradients"/> (mean over the batch) and returns the mean loss.</summary>
+        T Backward(ReadOnlySpan<int> labels);
+
+        /// <summary>Backward pass of the last <see cref="ForwardTraining"/> with per-output targets
+        /// (<c>batchSize × OutputSize</c>): writes <see cref="Gradients"/> and returns the mean loss.</summary>
+        T Backward(ReadOnlySpan<T> targets);
+
+        /// <summary>Training-mode forward, loss and backward for class-index labels; returns the mean loss.</summary>
+        T ComputeGradients(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, int batchSize);
+
+        /// <summary>Training-mode forward, loss and backward for per-output targets; returns the mean loss.</summary>
+        T ComputeGradients(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batchSize);
+    }
+}

@@ -1,0 +1,79 @@
+namespace Unrolled
+{
+    /// <summary>The kind of a layer in a generated network.</summary>
+    public enum LayerKind
+    {
+        /// <summary><see cref="DenseAttribute"/>.</summary>
+        Dense,
+        /// <summary><see cref="ReLUAttribute"/>.</summary>
+        ReLU,
+        /// <summary><see cref="LeakyReLUAttribute"/>.</summary>
+        LeakyReLU,
+        /// <summary><see cref="SigmoidAttribute"/>.</summary>
+        Sigmoid,
+        /// <summary><see cref="TanhAttribute"/>.</summary>
+        Tanh,
+        /// <summary><see cref="SoftmaxAttribute"/>.</summary>
+        Softmax,
+        /// <summary><see cref="BatchNormAttribute"/>.</summary>
+        BatchNorm,
+        /// <summary><see cref="DropoutAttribute"/>.</summary>
+        Dropout,
+    }
+
+    /// <summary>
+    /// One layer of a generated network, as data: what it is, its shapes, and where its parameters live in the
+    /// flat <c>Parameters</c>/<c>Gradients</c> buffers and its non-trainable state in <c>RunningStatistics</c>.
+    /// </summary>
+    public sealed class LayerInfo
+    {
+        /// <summary>Creates a layer description (called by generated code).</summary>
+        public LayerInfo(int index, LayerKind kind, string name, string description, int inputSize, int outputSize,
+            int parameterOffset, int parameterCount, int statisticsOffset, int statisticsCount)
+        {
+            Index = index;
+            Kind = kind;
+            Name = name;
+            Description = description;
+            InputSize = inputSize;
+            OutputSize = outputSize;
+            ParameterOffset = parameterOffset;
+            ParameterCount = parameterCount;
+            StatisticsOffset = statisticsOffset;
+            StatisticsCount = statisticsCount;
+        }
+
+        /// <summary>1-based position in declaration order (the number in <c>z1</c>, <c>W1</c>, …).</summary>
+        public int Index { get; }
+
+        /// <summary>Layer kind.</summary>
+        public LayerKind Kind { get; }
+
+        /// <summary>Short name, e.g. <c>dense_1</c>.</summary>
+        public string Name { get; }
+
+        /// <summary>One line in English, e.g. <c>Dense 784 → 128 (100,480 parameters)</c>.</summary>
+        public string Description { get; }
+
+        /// <summary>Features per sample entering the layer.</summary>
+        public int InputSize { get; }
+
+        /// <summary>Features per sample leaving the layer.</summary>
+        public int OutputSize { get; }
+
+        /// <summary>Offset of the layer's first trainable parameter in <c>Parameters</c>.</summary>
+        public int ParameterOffset { get; }
+
+        /// <summary>Trainable parameters (Dense: weights then bias; BatchNorm: γ then β).</summary>
+        public int ParameterCount { get; }
+
+        /// <summary>Offset of the layer's non-trainable state in <c>RunningStatistics</c>.</summary>
+        public int StatisticsOffset { get; }
+
+        /// <summary>Non-trainable values (BatchNorm: running mean then running variance).</summary>
+        public int StatisticsCount { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => Description;
+    }
+}

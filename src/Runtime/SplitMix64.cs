@@ -61,5 +61,9 @@ namespace Unrolled
             var mixer = new SplitMix64((ulong)(uint)seed ^ 0x5DEECE66DUL);
             return new SplitMix64(mixer.NextUInt64());
         }
+
+        /// <summary>The dropout-mask generator of a network with seed <paramref name="seed"/>: a stream independent of
+        /// the one <see cref="FromSeed"/> gives the initialiser, so adding dropout does not change the initial weights.</summary>
+        public static SplitMix64 ForDropout(int seed) => new SplitMix64(FromSeed(seed).State ^ 0xD1B54A32D192ED03UL);
     }
 }

@@ -1,0 +1,72 @@
+using Microsoft.CodeAnalysis;
+
+namespace Unrolled.Generator.Diagnostics
+{
+    // If you change this file, update AnalyzerReleases.Unshipped.md, docs/diagnostics/ and the README's table.
+    // UNR0001–UNR0099 are reported by the generator only: they make generation impossible.
+    internal static class DiagnosticDescriptors
+    {
+        public const string Category = "Usage";
+
+        private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description) =>
+            new DiagnosticDescriptor(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpLink(id), customTags: WellKnownDiagnosticTags.NotConfigurable);
+
+        /// <summary>Every rule has a page in the repository.</summary>
+        public static string HelpLink(string id) => "https://github.com/unrolled/unrolled/blob/main/docs/diagnostics/" + id + ".md";
+
+        /// <summary>Format: <c>"{0} must be partial so that Unrolled can add the generated network to it{1}"</c>.</summary>
+        public static readonly DiagnosticDescriptor NetworkMustBePartial = Create("UNR0001",
+            "A [Network] class must be partial",
+            "{0} must be partial so that Unrolled can add the generated network to it{1}",
+            "The generator adds Forward, Backward and the parameter buffers to the class in another file, which C# only allows for partial types (and partial containing types).");
+
+        /// <summary>Format: <c>"Input size {0} of {1} must be at least 1"</c>.</summary>
+        public static readonly DiagnosticDescriptor InputSizeOutOfRange = Create("UNR0002",
+            "Input size must be at least 1",
+            "Input size {0} of {1} must be at least 1",
+            "[Network(inputs)] gives the number of features of one sample, e.g. 784 for a 28×28 image.");
+
+        /// <summary>Format: <c>"{0} has no trainable layer: add at least one [Dense(units)]"</c>.</summary>
+        public static readonly DiagnosticDescriptor NoTrainableLayer = Create("UNR0003",
+            "The network has no trainable layer",
+            "{0} has no trainable layer: add at least one [Dense(units)]",
+            "A network needs parameters to learn: at least one Dense or BatchNorm layer.");
+
+        /// <summary>Format: <c>"Layer attributes of {0} appear on {1} partial declarations; put them all on one declaration so their order is the layer order"</c>.</summary>
+        public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Create("UNR0004",
+            "Layer attributes on more than one partial declaration",
+            "Layer attributes of {0} appear on {1} partial declarations; put them all on one declaration so their order is the layer order",
+            "The order of the layer attributes is the order of the layers. Across several partial declarations (or files) that order is ambiguous.");
+
+        /// <summary>Format: <c>"Dense layer {0} of {1} has {2} units; it needs at least 1"</c>.</summary>
+        public static readonly DiagnosticDescriptor DenseUnitsOutOfRange = Create("UNR0005",
+            "Dense units must be at least 1",
+            "Dense layer {0} of {1} has {2} units; it needs at least 1",
+            "A Dense layer with no units produces nothing.");
+
+        /// <summary>Format: <c>"Dropout rate {0} of layer {1} of {2} must be at least 0 and less than 1"</c>.</summary>
+        public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Create("UNR0006",
+            "Dropout rate must be in [0, 1)",
+            "Dropout rate {0} of layer {1} of {2} must be at least 0 and less than 1",
+            "A rate of 1 or more zeroes every activation (and the 1/(1 − rate) scaling divides by zero); a negative rate is meaningless (Keras Dropout contract).");
+
+        /// <summary>Format: <c>"{0} of layer {1} of {2} is {3}; {4}"</c>.</summary>
+        public static readonly DiagnosticDescriptor HyperParameterOutOfRange = Create("UNR0007",
+            "Hyper-parameter out of range",
+            "{0} of {1} is {2}; {3}",
+            "BatchNorm momentum must be in [0, 1) and epsilon greater than 0; a LeakyReLU slope must be at least 0; enum arguments must name a defined value.");
+
+        /// <summary>Format: <c>"{0} cannot be a network: {1}"</c>.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedNetworkType = Create("UNR0008",
+            "Unsupported network type",
+            "{0} cannot be a network: {1}",
+            "A network is a non-generic, non-static class; it may be nested in other non-generic partial classes and namespaces.");
+
+        /// <summary>Format: <c>"{0} is too large to unroll: {1}"</c>.</summary>
+        public static readonly DiagnosticDescriptor NetworkTooLarge = Create("UNR0009",
+            "Network too large to unroll",
+            "{0} is too large to unroll: {1}",
+            "Unrolled emits one block per layer and keeps all parameters in one array indexed by int. Very deep networks make the generated file and build time grow without benefit, and parameters beyond the limit do not fit the flat buffers.");
+    }
+}

@@ -1,0 +1,90 @@
+using Unrolled.Generator.Diagnostics;
+using Unrolled.Generator.Helpers;
+
+namespace Unrolled.Generator.Model
+{
+    /// <summary>Mirror of Unrolled.LayerKind (the generator does not reference the runtime assembly).</summary>
+    internal enum LayerKind { Dense, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, BatchNorm, Dropout }
+
+    /// <summary>Mirror of Unrolled.Loss.</summary>
+    internal enum LossKind { CrossEntropy = 0, BinaryCrossEntropy = 1, MeanSquaredError = 2 }
+
+    /// <summary>Mirror of Unrolled.Init.</summary>
+    internal enum InitKind { XavierUniform = 0, XavierNormal = 1, HeUniform = 2, HeNormal = 3, LeCunNormal = 4 }
+
+    /// <summary>
+    /// One layer with every size and offset resolved. Immutable and structurally equatable: it must not hold
+    /// symbols or syntax, otherwise incremental caching breaks.
+    /// </summary>
+    /// <param name="Index">1-based position in declaration order.</param>
+    /// <param name="Value">Dropout rate, LeakyReLU slope or BatchNorm momentum; 0 otherwise.</param>
+    /// <param name="Epsilon">BatchNorm epsilon; 0 otherwise.</param>
+    internal sealed record LayerSpec(
+        int Index,
+        LayerKind Kind,
+        int InputSize,
+        int OutputSize,
+        bool UseBias,
+        InitKind Init,
+        double Value,
+        double Epsilon,
+        int ParameterOffset,
+        int StatisticsOffset)
+    {
+        public int WeightCount => Kind == LayerKind.Dense ? InputSize * OutputSize : 0;
+
+        public int BiasOffset => ParameterOffset + WeightCount;
+
+        public int ParameterCount => Kind switch
+        {
+            LayerKind.Dense => WeightCount + (UseBias ? OutputSize : 0),
+            LayerKind.BatchNorm => 2 * OutputSize,
+            _ => 0,
+        };
+
+        public int StatisticsCount => Kind == LayerKind.BatchNorm ? 2 * OutputSize : 0;
+
+        public bool IsActivation => Kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Softmax;
+    }
+
+    /// <summary>A containing type, outermost first, as text: <c>partial class Outer</c>.</summary>
+    internal sealed record TypeShell(string Keyword, string Name);
+
+    /// <summary>
+    /// Everything the emitter needs to write one network. Immutable and structurally equatable
+    /// (records plus <see cref="EquatableArray{T}"/>), so an edit that does not change the network is Cached.
+    /// </summary>
+    internal sealed record NetworkSpec(
+        string? Namespace,
+        EquatableArray<TypeShell> ContainingTypes,
+        string TypeName,
+        int InputSize,
+        LossKind Loss,
+        bool IsDouble,
+        int Seed,
+        EquatableArray<LayerSpec> Layers)
+    {
+        public LayerSpec Last => Layers[Layers.Count - 1];
+
+        public int OutputSize => Last.OutputSize;
+
+        public int ParameterCount => Last.ParameterOffset + Last.ParameterCount;
+
+        public int StatisticsCount => Last.StatisticsOffset + Last.StatisticsCount;
+
+        /// <summary><c>Namespace.Outer.Name</c>, for hint names and messages.</summary>
+        public string FullName
+        {
+            get
+            {
+                var builder = new System.Text.StringBuilder();
+                if (Namespace != null) builder.Append(Namespace).Append('.');
+                foreach (TypeShell shell in ContainingTypes) builder.Append(shell.Name).Append('.');
+                return builder.Append(TypeName).ToString();
+            }
+        }
+    }
+
+    /// <summary>A parse result and the diagnostics found on the way (after MVVM's Result&lt;T&gt;).</summary>
+    internal sealed record Result<T>(T Value, EquatableArray<DiagnosticInfo> Errors);
+}

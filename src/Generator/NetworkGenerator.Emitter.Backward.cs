@@ -1,0 +1,408 @@
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+
+namespace Unrolled.Generator
+{
+    public sealed partial class NetworkGenerator
+    {
+        internal sealed partial class Emitter
+        {
+            /// <summary>Keras' epsilon: probabilities are clipped to [ε, 1 − ε] before a log when the loss cannot use logits.</summary>
+            private const double ProbabilityEpsilon = 1e-7;
+
+            // ── X.Backward.g.cs ──────────────────────────────────────────────────────────────────────
+
+            private void WriteBackward(SourceWriter w)
+            {
+                string t = _t, K = Int(_spec.OutputSize);
+                bool crossEntropy = _spec.Loss == LossKind.CrossEntropy;
+
+                // Public entry points.
+                w.WriteLine("/// <summary>");
+                w.WriteLine(crossEntropy
+                    ? "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one class index per sample."
+                    : _spec.OutputSize == 1
+                        ? "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one 0/1 label per sample (the target of the single output)."
+                        : "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one class index per sample (one-hot targets).");
+                w.WriteLine("/// Writes <see cref=\"Gradients\"/>, averaged over the batch, and returns the mean loss.");
+                w.WriteLine("/// </summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public {t} Backward({ReadOnlySpan}<int> labels)"))
+                {
+                    w.WriteLine("RequireTrainingPass();");
+                    w.WriteLine("CheckLabels(labels, _batchSize);");
+                    w.WriteLine("var loss = LossAndOutputGradient(labels, _batchSize);");
+                    w.WriteLine("BackwardLayers(_batchSize);");
+                    w.WriteLine("return loss;");
+                }
+                w.WriteLine();
+                w.WriteLine("/// <summary>");
+                w.WriteLine("/// Backward pass of the last <see cref=\"ForwardTraining\"/> with per-output targets (batchSize × OutputSize,");
+                w.WriteLine(crossEntropy ? "/// one-hot or any distribution per sample). Writes <see cref=\"Gradients\"/> and returns the mean loss."
+                                         : "/// in [0, 1] for binary cross-entropy). Writes <see cref=\"Gradients\"/> and returns the mean loss.");
+                w.WriteLine("/// </summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public {t} Backward({ReadOnlySpan}<{t}> targets)"))
+                {
+                    w.WriteLine("RequireTrainingPass();");
+                    w.WriteLine("CheckTargets(targets, _batchSize);");
+                    w.WriteLine("var loss = LossAndOutputGradient(targets, _batchSize);");
+                    w.WriteLine("BackwardLayers(_batchSize);");
+                    w.WriteLine("return loss;");
+                }
+                w.WriteLine();
+                w.WriteLine("/// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<int> labels, int batchSize)"))
+                {
+                    w.WriteLine("CheckBatch(inputs.Length, batchSize);");
+                    w.WriteLine("CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing");
+                    w.WriteLine("ForwardTraining(inputs, batchSize);");
+                    w.WriteLine("var loss = LossAndOutputGradient(labels, batchSize);");
+                    w.WriteLine("BackwardLayers(batchSize);");
+                    w.WriteLine("return loss;");
+                }
+                w.WriteLine();
+                w.WriteLine("/// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<{t}> targets, int batchSize)"))
+                {
+                    w.WriteLine("CheckBatch(inputs.Length, batchSize);");
+                    w.WriteLine("CheckTargets(targets, batchSize);");
+                    w.WriteLine("ForwardTraining(inputs, batchSize);");
+                    w.WriteLine("var loss = LossAndOutputGradient(targets, batchSize);");
+                    w.WriteLine("BackwardLayers(batchSize);");
+                    w.WriteLine("return loss;");
+                }
+
+                // Checks.
+                w.WriteLine();
+                using (w.Open("private void RequireTrainingPass()"))
+                {
+                    w.WriteLine("if (!_hasTrainingPass)");
+                    w.WriteLine("    throw new global::System.InvalidOperationException(\"Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).\");");
+                }
+                w.WriteLine();
+                int maxLabel = !crossEntropy && _spec.OutputSize == 1 ? 1 : _spec.OutputSize - 1;
+                using (w.Open($"private static void CheckLabels({ReadOnlySpan}<int> labels, int batchSize)"))
+                {
+                    w.WriteLine("if (labels.Length != batchSize)");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + batchSize + \" labels (one per sample), got \" + labels.Length + \".\", nameof(labels));");
+                    using (w.Open("for (int b = 0; b < labels.Length; b++)"))
+                    {
+                        w.WriteLine($"if ((uint)labels[b] > {Int(maxLabel)}u)");
+                        w.WriteLine($"    throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[b], \"Label of sample \" + b + \" must be between 0 and {Int(maxLabel)}.\");");
+                    }
+                }
+                w.WriteLine();
+                using (w.Open($"private static void CheckTargets({ReadOnlySpan}<{t}> targets, int batchSize)"))
+                {
+                    w.WriteLine("if (targets.Length != batchSize * OutputSize)");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + (batchSize * OutputSize) + \" targets (\" + batchSize + \" samples × \" + OutputSize + \"), got \" + targets.Length + \".\", nameof(targets));");
+                }
+
+                // Loss and ∂L/∂(output), one version per kind of target.
+                foreach (bool labels in new[] { true, false })
+                {
+                    w.WriteLine();
+                    WriteLoss(w, labels, K);
+                }
+
+                // The layers, last to first.
+                w.WriteLine();
+                w.WriteLine("/// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>");
+                using (w.Open("private void BackwardLayers(int m)"))
+                {
+                    bool first = true;
+                    for (int i = _spec.Layers.Count - 1; i >= 0; i--)
+                    {
+                        LayerSpec layer = _spec.Layers[i];
+                        if (layer.Index < _firstTrainable) break;
+                        if (!first) w.WriteLine();
+                        first = false;
+                        if (_fusedOutput && layer.Index == _spec.Layers.Count)
+                        {
+                            w.WriteLine($"// Layer {Int(layer.Index)} ({KindName(layer.Kind)}): nothing to do, the loss already wrote ∂L/∂{InputOf(layer.Index)} (fused).");
+                            continue;
+                        }
+                        WriteBackwardLayer(w, layer);
+                    }
+                }
+            }
+
+            private void WriteLoss(SourceWriter w, bool labels, string K)
+            {
+                string t = _t;
+                LayerSpec last = _spec.Last;
+                string yhat = Field(Symbol(last));
+                bool oneOutput = _spec.OutputSize == 1;
+                string target = labels
+                    ? (_spec.Loss != LossKind.CrossEntropy && oneOutput ? $"({t})label" : $"k == label ? {Literal(1)} : {Literal(0)}")
+                    : "targets[o + k]";
+                string deltaField = _fusedOutput ? GradientField(InputOf(last.Index)) : GradientField(Symbol(last));
+                string deltaName = _fusedOutput ? InputOf(last.Index) : Symbol(last);
+
+                w.WriteLine($"/// <summary>The mean loss and ∂L/∂{deltaName}, for {(labels ? "class-index labels" : "per-output targets")}.</summary>");
+                using (w.Open($"private {t} LossAndOutputGradient({ReadOnlySpan}<{(labels ? "int" : t)}> {(labels ? "labels" : "targets")}, int m)"))
+                {
+                    w.WriteLine($"var yhat = {yhat};");
+                    w.WriteLine($"var delta = {deltaField};");
+                    w.WriteLine("double loss = 0;");
+                    if (_spec.Loss == LossKind.CrossEntropy)
+                    {
+                        w.WriteLine($"var scale = {Literal(1)} / m;");
+                        if (_fusedOutput)
+                        {
+                            string logits = Field(InputOf(last.Index));
+                            w.WriteLine($"var logits = {logits};");
+                            w.WriteLine($"// L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^{InputOf(last.Index)}[b,j] − {InputOf(last.Index)}[b,k]): log-softmax from the logits, so log 0 never happens.");
+                            w.WriteLine($"// ∂L/∂{InputOf(last.Index)} = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).");
+                            w.WriteLine("//   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)");
+                        }
+                        else
+                        {
+                            w.WriteLine($"// L = −(1/m) Σ_b Σ_k y[b,k] · log max(ŷ[b,k], ε), ε = {Number(ProbabilityEpsilon)} (as Keras clips probabilities).");
+                            w.WriteLine($"// ∂L/∂ŷ = −y / (m·ŷ), and 0 where ŷ < ε (the clip is flat there).");
+                        }
+                        using (w.Open("for (int b = 0; b < m; b++)"))
+                        {
+                            w.WriteLine($"int o = b * {K};");
+                            if (labels) w.WriteLine("int label = labels[b];");
+                            if (_fusedOutput)
+                            {
+                                w.WriteLine("var max = logits[o];");
+                                w.WriteLine($"for (int k = 1; k < {K}; k++) if (logits[o + k] > max) max = logits[o + k];");
+                                w.WriteLine("double sumExp = 0;");
+                                w.WriteLine($"for (int k = 0; k < {K}; k++) sumExp += global::System.Math.Exp((double)logits[o + k] - max);");
+                                w.WriteLine("double logSumExp = max + global::System.Math.Log(sumExp);");
+                                w.WriteLine($"{t} sumY = {Literal(0)};");
+                                using (w.Open($"for (int k = 0; k < {K}; k++)"))
+                                {
+                                    w.WriteLine($"{t} y = {target};");
+                                    w.WriteLine("if (y != 0) loss += y * (logSumExp - logits[o + k]);");
+                                    w.WriteLine("sumY += y;");
+                                }
+                                w.WriteLine($"for (int k = 0; k < {K}; k++) delta[o + k] = (yhat[o + k] * sumY - ({target})) * scale;");
+                            }
+                            else
+                            {
+                                using (w.Open($"for (int k = 0; k < {K}; k++)"))
+                                {
+                                    w.WriteLine($"{t} y = {target};");
+                                    w.WriteLine("var p = yhat[o + k];");
+                                    w.WriteLine($"bool clipped = p < {Literal(ProbabilityEpsilon)};");
+                                    w.WriteLine($"if (y != 0) loss -= y * global::System.Math.Log(clipped ? {Literal(ProbabilityEpsilon)} : p);");
+                                    w.WriteLine($"delta[o + k] = clipped ? {Literal(0)} : -y * scale / p;");
+                                }
+                            }
+                        }
+                        w.WriteLine($"return ({t})(loss / m);");
+                        return;
+                    }
+
+                    w.WriteLine($"var scale = {Literal(1)} / (m * {K});");
+                    if (_spec.Loss == LossKind.BinaryCrossEntropy && _fusedOutput)
+                    {
+                        w.WriteLine($"var logits = {Field(InputOf(last.Index))};");
+                        w.WriteLine($"// L = (1/(m·K)) Σ [log(1 + e^{InputOf(last.Index)}) − y·{InputOf(last.Index)}]: binary cross-entropy from the logits (softplus, stable).");
+                        w.WriteLine($"// ∂L/∂{InputOf(last.Index)} = (ŷ − y) / (m·K): sigmoid + binary cross-entropy, fused.");
+                    }
+                    else if (_spec.Loss == LossKind.BinaryCrossEntropy)
+                    {
+                        w.WriteLine($"// L = −(1/(m·K)) Σ [y·log ŷ + (1 − y)·log(1 − ŷ)], ŷ clipped to [ε, 1 − ε], ε = {Number(ProbabilityEpsilon)} (Keras).");
+                        w.WriteLine("// ∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ)·m·K), and 0 where ŷ was clipped.");
+                    }
+                    else
+                    {
+                        w.WriteLine("// L = (1/(m·K)) Σ (ŷ − y)²");
+                        w.WriteLine("// ∂L/∂ŷ = 2·(ŷ − y) / (m·K)");
+                    }
+                    using (w.Open("for (int b = 0; b < m; b++)"))
+                    {
+                        w.WriteLine($"int o = b * {K};");
+                        if (labels) w.WriteLine("int label = labels[b];");
+                        using (w.Open($"for (int k = 0; k < {K}; k++)"))
+                        {
+                            w.WriteLine($"{t} y = {target};");
+                            if (_spec.Loss == LossKind.BinaryCrossEntropy && _fusedOutput)
+                            {
+                                w.WriteLine("var z = logits[o + k];");
+                                w.WriteLine($"loss += {Numerics}.Softplus((double)z) - y * z;");
+                                w.WriteLine("delta[o + k] = (yhat[o + k] - y) * scale;");
+                            }
+                            else if (_spec.Loss == LossKind.BinaryCrossEntropy)
+                            {
+                                w.WriteLine("var p = yhat[o + k];");
+                                w.WriteLine($"bool clipped = p < {Literal(ProbabilityEpsilon)} || p > {Literal(1 - ProbabilityEpsilon)};");
+                                w.WriteLine($"double q = clipped ? global::System.Math.Min(global::System.Math.Max((double)p, {Number(ProbabilityEpsilon)}), {Number(1 - ProbabilityEpsilon)}) : p;");
+                                w.WriteLine("loss -= y * global::System.Math.Log(q) + (1 - y) * global::System.Math.Log(1 - q);");
+                                w.WriteLine($"delta[o + k] = clipped ? {Literal(0)} : (p - y) / (p * ({Literal(1)} - p)) * scale;");
+                            }
+                            else
+                            {
+                                w.WriteLine("var error = yhat[o + k] - y;");
+                                w.WriteLine("loss += (double)error * error;");
+                                w.WriteLine($"delta[o + k] = {Literal(2)} * error * scale;");
+                            }
+                        }
+                    }
+                    w.WriteLine($"return ({t})(loss / ((double)m * {K}));");
+                }
+            }
+
+            private void WriteBackwardLayer(SourceWriter w, LayerSpec layer)
+            {
+                string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
+                string y = Symbol(layer), x = InputOf(layer.Index);
+                string output = Field(y), gradOut = GradientField(y);
+                string input = layer.Index == 1 ? Field("x") : Field(x);
+                bool needInputGradient = layer.Index > _firstTrainable;
+                string gradIn = needInputGradient ? GradientField(x) : string.Empty;
+                w.WriteLine($"// Layer {k}: {Describe(layer)}, backward.");
+
+                switch (layer.Kind)
+                {
+                    case LayerKind.Dense:
+                        w.WriteLine($"//   ∂L/∂W{k} = Σ_b ∂L/∂{y}[b] · {x}[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂{y})");
+                        if (layer.UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
+                        if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
+                        else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
+                        using (w.Open())
+                        {
+                            w.WriteLine("var p = _parameters;");
+                            w.WriteLine("var g = _gradients;");
+                            w.WriteLine($"var input = {input};");
+                            w.WriteLine($"var delta = {gradOut};");
+                            if (needInputGradient) w.WriteLine($"var inputDelta = {gradIn};");
+                            w.WriteLine($"global::System.Array.Clear(g, {Const(layer, "WeightsOffset")}, {Int(layer.ParameterCount)}); // W{k}{(layer.UseBias ? $" and b{k}" : string.Empty)}");
+                            using (w.Open("for (int b = 0; b < m; b++)"))
+                            {
+                                w.WriteLine($"var row = {Slice(true, "input", $"b * {inWidth}", inWidth)};");
+                                if (needInputGradient)
+                                {
+                                    w.WriteLine($"var inputDeltaRow = {Slice(false, "inputDelta", $"b * {inWidth}", inWidth)};");
+                                    w.WriteLine("inputDeltaRow.Clear();");
+                                }
+                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                                {
+                                    w.WriteLine($"var d = delta[b * {width} + j];");
+                                    if (layer.UseBias) w.WriteLine($"g[{Const(layer, "BiasOffset")} + j] += d;");
+                                    w.WriteLine($"{Numerics}.Axpy(d, row, {Slice(false, "g", $"{Const(layer, "WeightsOffset")} + j * {inWidth}", inWidth)});");
+                                    if (needInputGradient)
+                                        w.WriteLine($"{Numerics}.Axpy(d, {Slice(true, "p", $"{Const(layer, "WeightsOffset")} + j * {inWidth}", inWidth)}, inputDeltaRow);");
+                                }
+                            }
+                        }
+                        return;
+
+                    case LayerKind.BatchNorm:
+                        w.WriteLine($"//   ∂L/∂γ{k} = Σ_b ∂L/∂{y} ⊙ x̂{k},   ∂L/∂β{k} = Σ_b ∂L/∂{y}");
+                        if (needInputGradient)
+                        {
+                            w.WriteLine($"//   ∂L/∂{x} = γ{k} / √(σ²{k} + ε) ⊙ (∂L/∂{y} − mean_b(∂L/∂{y}) − x̂{k} ⊙ mean_b(∂L/∂{y} ⊙ x̂{k}))");
+                            w.WriteLine($"//   (the full training-mode formula: μ{k} and σ²{k} depend on every sample of the batch)");
+                        }
+                        using (w.Open())
+                        {
+                            w.WriteLine("var p = _parameters;");
+                            w.WriteLine("var g = _gradients;");
+                            w.WriteLine($"var xhat = _xhat{k};");
+                            w.WriteLine($"var delta = {gradOut};");
+                            string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
+                            w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
+                            using (w.Open("for (int b = 0; b < m; b++)"))
+                            {
+                                w.WriteLine($"int o = b * {width};");
+                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                                {
+                                    w.WriteLine($"g[{gamma} + j] += delta[o + j] * xhat[o + j];");
+                                    w.WriteLine($"g[{beta} + j] += delta[o + j];");
+                                }
+                            }
+                            if (needInputGradient)
+                            {
+                                w.WriteLine($"var invStd = _invStd{k};");
+                                w.WriteLine($"var inputDelta = {gradIn};");
+                                w.WriteLine($"var invM = {Literal(1)} / m;");
+                                using (w.Open("for (int b = 0; b < m; b++)"))
+                                {
+                                    w.WriteLine($"int o = b * {width};");
+                                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                                        w.WriteLine($"inputDelta[o + j] = p[{gamma} + j] * invStd[j] * (delta[o + j] - g[{beta} + j] * invM - xhat[o + j] * g[{gamma} + j] * invM);");
+                                }
+                            }
+                        }
+                        return;
+
+                    case LayerKind.Dropout:
+                        if (layer.Value == 0)
+                        {
+                            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y}   (p = 0: the identity)");
+                            w.WriteLine($"{Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");
+                            return;
+                        }
+                        w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ mask{k} / (1 − p): dropped activations pass no gradient");
+                        using (w.Open())
+                        {
+                            w.WriteLine($"var mask = _mask{k};");
+                            w.WriteLine($"var delta = {gradOut};");
+                            w.WriteLine($"var inputDelta = {gradIn};");
+                            w.WriteLine($"int n = m * {width};");
+                            w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
+                        }
+                        return;
+
+                    case LayerKind.Softmax:
+                        w.WriteLine($"//   ∂L/∂{x}[j] = {y}[j] · (∂L/∂{y}[j] − Σ_i ∂L/∂{y}[i] · {y}[i])   (the softmax Jacobian, diag(a) − a·aᵀ, applied per sample)");
+                        using (w.Open())
+                        {
+                            w.WriteLine($"var output = {output};");
+                            w.WriteLine($"var delta = {gradOut};");
+                            w.WriteLine($"var inputDelta = {gradIn};");
+                            using (w.Open("for (int b = 0; b < m; b++)"))
+                            {
+                                w.WriteLine($"int o = b * {width};");
+                                w.WriteLine($"{_t} dot = {Literal(0)};");
+                                w.WriteLine($"for (int j = 0; j < {width}; j++) dot += delta[o + j] * output[o + j];");
+                                w.WriteLine($"for (int j = 0; j < {width}; j++) inputDelta[o + j] = output[o + j] * (delta[o + j] - dot);");
+                            }
+                        }
+                        return;
+
+                    default:
+                        string derivative, expression;
+                        switch (layer.Kind)
+                        {
+                            case LayerKind.ReLU:
+                                derivative = $"ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)";
+                                expression = $"input[i] > {Literal(0)} ? delta[i] : {Literal(0)}";
+                                break;
+                            case LayerKind.LeakyReLU:
+                                derivative = $"LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}";
+                                expression = $"input[i] > {Literal(0)} ? delta[i] : {Literal(layer.Value)} * delta[i]";
+                                break;
+                            case LayerKind.Sigmoid:
+                                derivative = $"σ'({x}) = {y} · (1 − {y})";
+                                expression = $"delta[i] * output[i] * ({Literal(1)} - output[i])";
+                                break;
+                            default:
+                                derivative = $"tanh'({x}) = 1 − {y}²";
+                                expression = $"delta[i] * ({Literal(1)} - output[i] * output[i])";
+                                break;
+                        }
+                        bool usesInput = layer.Kind is LayerKind.ReLU or LayerKind.LeakyReLU;
+                        w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ {derivative}");
+                        using (w.Open())
+                        {
+                            w.WriteLine(usesInput ? $"var input = {input};" : $"var output = {output};");
+                            w.WriteLine($"var delta = {gradOut};");
+                            w.WriteLine($"var inputDelta = {gradIn};");
+                            w.WriteLine($"int n = m * {width};");
+                            w.WriteLine($"for (int i = 0; i < n; i++) inputDelta[i] = {expression};");
+                        }
+                        return;
+                }
+            }
+        }
+    }
+}

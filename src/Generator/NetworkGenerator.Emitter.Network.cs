@@ -1,0 +1,320 @@
+using System.Collections.Generic;
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+
+namespace Unrolled.Generator
+{
+    public sealed partial class NetworkGenerator
+    {
+        internal sealed partial class Emitter
+        {
+            // ── Descriptions (the XML "network explanation", LayerInfo and block headers share them) ──
+
+            private static string KindName(LayerKind kind) => kind switch
+            {
+                LayerKind.Dense => "dense",
+                LayerKind.ReLU => "relu",
+                LayerKind.LeakyReLU => "leaky_relu",
+                LayerKind.Sigmoid => "sigmoid",
+                LayerKind.Tanh => "tanh",
+                LayerKind.Softmax => "softmax",
+                LayerKind.BatchNorm => "batch_norm",
+                _ => "dropout",
+            };
+
+            private static string InitName(InitKind init) => init switch
+            {
+                InitKind.XavierUniform => "Xavier uniform",
+                InitKind.XavierNormal => "Xavier normal",
+                InitKind.HeUniform => "He uniform",
+                InitKind.HeNormal => "He normal",
+                _ => "LeCun normal",
+            };
+
+            /// <summary>One English line per layer, e.g. "Dense 784 → 128 (100,480 parameters)".</summary>
+            private static string Describe(LayerSpec layer) => layer.Kind switch
+            {
+                LayerKind.Dense => $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(layer.UseBias ? string.Empty : ", no bias")}, {InitName(layer.Init)} init)",
+                LayerKind.BatchNorm => $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(layer.Epsilon)}, momentum = {Number(layer.Value)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)",
+                LayerKind.Dropout => $"Dropout, p = {Number(layer.Value)} (training only)",
+                LayerKind.LeakyReLU => $"LeakyReLU, slope {Number(layer.Value)}",
+                LayerKind.Softmax => $"Softmax over {Int(layer.OutputSize)} outputs",
+                LayerKind.ReLU => "ReLU",
+                LayerKind.Sigmoid => "Sigmoid",
+                _ => "Tanh",
+            };
+
+            /// <summary>The forward formula of a layer in the lesson's notation.</summary>
+            private string ForwardMath(LayerSpec layer)
+            {
+                string y = Symbol(layer), x = InputOf(layer.Index), k = Int(layer.Index);
+                string output = layer.Index == _spec.Layers.Count ? "ŷ = " + y : y;
+                return layer.Kind switch
+                {
+                    LayerKind.Dense => layer.UseBias ? $"{output} = W{k}·{x} + b{k}" : $"{output} = W{k}·{x}",
+                    LayerKind.BatchNorm => $"{output} = γ{k} ⊙ ({x} − μ{k}) / √(σ²{k} + ε) + β{k}",
+                    LayerKind.Dropout => $"{output} = {x} ⊙ mask{k} / (1 − {Number(layer.Value)}) in training, {x} in inference",
+                    LayerKind.ReLU => $"{output} = ReLU({x}) = max(0, {x})",
+                    LayerKind.LeakyReLU => $"{output} = {x} if {x} > 0, else {Number(layer.Value)}·{x}",
+                    LayerKind.Sigmoid => $"{output} = σ({x}) = 1 / (1 + e^(−{x}))",
+                    LayerKind.Tanh => $"{output} = tanh({x})",
+                    _ => $"{output} = softmax({x}) = e^({x} − max {x}) / Σ e^({x} − max {x})",
+                };
+            }
+
+            private string LossMath() => _spec.Loss switch
+            {
+                LossKind.CrossEntropy => "cross-entropy, L = −(1/m) Σ_b Σ_k y[b,k] · log ŷ[b,k]",
+                LossKind.BinaryCrossEntropy => "binary cross-entropy, L = −(1/(m·K)) Σ (y · log ŷ + (1 − y) · log(1 − ŷ))",
+                _ => "mean squared error, L = (1/(m·K)) Σ (ŷ − y)²",
+            };
+
+            private string LossStart()
+            {
+                string last = Symbol(_spec.Last);
+                if (!_fusedOutput) return $"backward starts from ∂L/∂{last}";
+                string logits = InputOf(_spec.Last.Index);
+                return _spec.Loss == LossKind.CrossEntropy
+                    ? $"backward starts from ∂L/∂{logits} = (ŷ − y) / m (softmax + cross-entropy, fused)"
+                    : $"backward starts from ∂L/∂{logits} = (ŷ − y) / (m·K) (sigmoid + binary cross-entropy, fused)";
+            }
+
+            private void WriteExplanation(SourceWriter w)
+            {
+                w.WriteLine("/// <remarks>");
+                w.WriteLine("/// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>");
+                w.WriteLine("/// <code>");
+                w.WriteLine($"/// ○ Input x: {Int(_spec.InputSize)} features per sample; a batch is m samples, sample-major.<br/>");
+                foreach (LayerSpec layer in _spec.Layers)
+                    w.WriteLine($"/// ○ Layer {Int(layer.Index)}, {Xml(Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
+                w.WriteLine($"/// ○ Loss: {Xml(LossMath())}; {Xml(LossStart())}.<br/>");
+                w.WriteLine($"/// ○ Totals: {Grouped(_spec.ParameterCount)} trainable parameters, {Grouped(_spec.StatisticsCount)} non-trainable.<br/>");
+                w.WriteLine("/// </code>");
+                w.WriteLine("/// </remarks>");
+            }
+
+            private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+            // ── X.Network.g.cs ───────────────────────────────────────────────────────────────────────
+
+            private void WriteNetwork(SourceWriter w)
+            {
+                string t = _t;
+                w.WriteLine("// ── Shapes ──────────────────────────────────────────────────────────────────────");
+                w.WriteLine("/// <summary>Input features per sample.</summary>");
+                w.WriteLine($"public const int InputSize = {Int(_spec.InputSize)};");
+                w.WriteLine("/// <summary>Outputs per sample (the last layer's width).</summary>");
+                w.WriteLine($"public const int OutputSize = {Int(_spec.OutputSize)};");
+                w.WriteLine("/// <summary>Trainable parameters: the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.</summary>");
+                w.WriteLine($"public const int ParameterCount = {Int(_spec.ParameterCount)};");
+                w.WriteLine("/// <summary>Non-trainable values (BatchNorm running means and variances): the length of <see cref=\"RunningStatistics\"/>.</summary>");
+                w.WriteLine($"public const int RunningStatisticsCount = {Int(_spec.StatisticsCount)};");
+                w.WriteLine("/// <summary>Number of layers.</summary>");
+                w.WriteLine($"public const int LayerCount = {Int(_spec.Layers.Count)};");
+                w.WriteLine("/// <summary>The seed a new instance is initialised from ([Network(Seed = …)]).</summary>");
+                w.WriteLine($"public const int DefaultSeed = {Int(_spec.Seed)};");
+                w.WriteLine("/// <summary>Inference runs in chunks of this many samples, so its buffers stay small for any batch size.</summary>");
+                w.WriteLine("private const int InferenceChunk = 256;");
+                foreach (LayerSpec layer in _spec.Layers)
+                {
+                    w.WriteLine();
+                    w.WriteLine($"// Layer {Int(layer.Index)}: {Describe(layer)}");
+                    w.WriteLine($"/// <summary>Output width of layer {Int(layer.Index)} ({KindName(layer.Kind)}).</summary>");
+                    w.WriteLine($"public const int {Const(layer, "Size")} = {Int(layer.OutputSize)};");
+                    if (layer.Kind == LayerKind.Dense)
+                    {
+                        w.WriteLine($"/// <summary>Offset of W{Int(layer.Index)} ([{Int(layer.OutputSize)} × {Int(layer.InputSize)}], row-major) in <see cref=\"Parameters\"/>.</summary>");
+                        w.WriteLine($"public const int {Const(layer, "WeightsOffset")} = {Int(layer.ParameterOffset)};");
+                        if (layer.UseBias)
+                        {
+                            w.WriteLine($"/// <summary>Offset of b{Int(layer.Index)} ({Int(layer.OutputSize)} values) in <see cref=\"Parameters\"/>.</summary>");
+                            w.WriteLine($"public const int {Const(layer, "BiasOffset")} = {Int(layer.BiasOffset)};");
+                        }
+                    }
+                    else if (layer.Kind == LayerKind.BatchNorm)
+                    {
+                        w.WriteLine($"/// <summary>Offset of γ{Int(layer.Index)} in <see cref=\"Parameters\"/>; β{Int(layer.Index)} follows it.</summary>");
+                        w.WriteLine($"public const int {Const(layer, "GammaOffset")} = {Int(layer.ParameterOffset)};");
+                        w.WriteLine($"/// <summary>Offset of β{Int(layer.Index)} in <see cref=\"Parameters\"/>.</summary>");
+                        w.WriteLine($"public const int {Const(layer, "BetaOffset")} = {Int(layer.ParameterOffset + layer.OutputSize)};");
+                        w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running mean in <see cref=\"RunningStatistics\"/>.</summary>");
+                        w.WriteLine($"public const int {Const(layer, "RunningMeanOffset")} = {Int(layer.StatisticsOffset)};");
+                        w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running variance in <see cref=\"RunningStatistics\"/>.</summary>");
+                        w.WriteLine($"public const int {Const(layer, "RunningVarianceOffset")} = {Int(layer.StatisticsOffset + layer.OutputSize)};");
+                    }
+                }
+
+                w.WriteLine();
+                w.WriteLine("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =");
+                w.WriteLine("    global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]");
+                w.WriteLine("    {");
+                foreach (LayerSpec layer in _spec.Layers)
+                {
+                    w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{KindName(layer.Kind)}_{Int(layer.Index)}\", " +
+                                $"\"{Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
+                                $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}),");
+                }
+                w.WriteLine("    });");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>");
+                w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> Layers => s_layers;");
+
+                w.WriteLine();
+                w.WriteLine("// ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────");
+                w.WriteLine($"private static readonly {t}[] s_empty = new {t}[0];");
+                w.WriteLine($"private readonly {t}[] _parameters = NewParameters(DefaultSeed);");
+                w.WriteLine($"private readonly {t}[] _gradients = new {t}[ParameterCount];");
+                w.WriteLine($"private readonly {t}[] _statistics = NewStatistics();");
+                w.WriteLine("private global::Unrolled.SplitMix64 _random = global::Unrolled.SplitMix64.ForDropout(DefaultSeed);");
+                w.WriteLine("private int _capacity;        // samples the per-batch buffers hold");
+                w.WriteLine("private int _batchSize;       // samples of the last training forward pass");
+                w.WriteLine("private bool _hasTrainingPass; // whether the buffers hold a training pass Backward can use");
+                w.WriteLine($"private {t}[] {Field("x")} = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer");
+                foreach (BufferInfo buffer in Buffers())
+                    w.WriteLine($"private {t}[] {buffer.Field} = {(buffer.PerSample ? "s_empty" : $"new {t}[{Int(buffer.Width)}]")}; // {buffer.Comment}");
+
+                w.WriteLine();
+                w.WriteLine("/// <summary>Every trainable parameter, flat, layer by layer (Dense: W row-major then b; BatchNorm: γ then β).</summary>");
+                w.WriteLine($"public {Span}<{t}> Parameters => _parameters;");
+                w.WriteLine("/// <summary>∂L/∂θ of the last backward pass (mean over the batch), in the layout of <see cref=\"Parameters\"/>.</summary>");
+                w.WriteLine($"public {Span}<{t}> Gradients => _gradients;");
+                w.WriteLine("/// <summary>Non-trainable state: for each BatchNorm layer its running mean, then its running variance.</summary>");
+                w.WriteLine($"public {Span}<{t}> RunningStatistics => _statistics;");
+                w.WriteLine("/// <summary>State of the dropout random generator; restore a saved value to replay the same masks.</summary>");
+                w.WriteLine("public ulong RandomState { get { return _random.State; } set { _random.State = value; } }");
+                string iface = $"global::Unrolled.INetwork<{t}>";
+                w.WriteLine($"int {iface}.InputSize => InputSize;");
+                w.WriteLine($"int {iface}.OutputSize => OutputSize;");
+                w.WriteLine($"int {iface}.ParameterCount => ParameterCount;");
+                w.WriteLine($"global::Unrolled.Loss {iface}.Loss => global::Unrolled.Loss.{_spec.Loss};");
+                w.WriteLine($"global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> {iface}.Layers => s_layers;");
+
+                w.WriteLine();
+                w.WriteLine("// ── Initialisation ─────────────────────────────────────────────────────────────────────");
+                w.WriteLine("/// <summary>Re-initialises parameters, running statistics and the dropout generator from <paramref name=\"seed\"/>; the same seed gives the same network.</summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open("public void InitializeParameters(int seed)"))
+                {
+                    w.WriteLine("FillParameters(_parameters, seed);");
+                    w.WriteLine("FillStatistics(_statistics);");
+                    w.WriteLine("global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                    w.WriteLine("_random = global::Unrolled.SplitMix64.ForDropout(seed);");
+                    w.WriteLine("_hasTrainingPass = false;");
+                }
+                w.WriteLine();
+                using (w.Open($"private static {t}[] NewParameters(int seed)"))
+                {
+                    w.WriteLine($"var parameters = new {t}[ParameterCount];");
+                    w.WriteLine("FillParameters(parameters, seed);");
+                    w.WriteLine("return parameters;");
+                }
+                w.WriteLine();
+                using (w.Open($"private static {t}[] NewStatistics()"))
+                {
+                    w.WriteLine($"var statistics = new {t}[RunningStatisticsCount];");
+                    w.WriteLine("FillStatistics(statistics);");
+                    w.WriteLine("return statistics;");
+                }
+                w.WriteLine();
+                using (w.Open($"private static void FillParameters({t}[] parameters, int seed)"))
+                {
+                    w.WriteLine("var random = global::Unrolled.SplitMix64.FromSeed(seed);");
+                    foreach (LayerSpec layer in _spec.Layers)
+                    {
+                        string k = Int(layer.Index), units = Int(layer.OutputSize);
+                        if (layer.Kind == LayerKind.Dense)
+                        {
+                            w.WriteLine($"// W{k}: {InitName(layer.Init)} with fan_in = {Int(layer.InputSize)}, fan_out = {units}{(layer.UseBias ? $"; b{k} = 0" : string.Empty)}.");
+                            w.WriteLine($"global::Unrolled.Initializers.Fill({Slice(false, "parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, " +
+                                        $"global::Unrolled.Init.{layer.Init}, {Int(layer.InputSize)}, {units}, ref random);");
+                            if (layer.UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
+                        }
+                        else if (layer.Kind == LayerKind.BatchNorm)
+                        {
+                            w.WriteLine($"// γ{k} = 1, β{k} = 0: BatchNorm starts as the identity on normalised inputs.");
+                            w.WriteLine($"{Slice(false, "parameters", Const(layer, "GammaOffset"), units)}.Fill({Literal(1)});");
+                            w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BetaOffset")}, {units});");
+                        }
+                    }
+                }
+                w.WriteLine();
+                using (w.Open($"private static void FillStatistics({t}[] statistics)"))
+                {
+                    foreach (LayerSpec layer in _spec.Layers)
+                    {
+                        if (layer.Kind != LayerKind.BatchNorm) continue;
+                        w.WriteLine($"// Layer {Int(layer.Index)}: running mean 0, running variance 1 (Keras and PyTorch).");
+                        w.WriteLine($"global::System.Array.Clear(statistics, {Const(layer, "RunningMeanOffset")}, {Int(layer.OutputSize)});");
+                        w.WriteLine($"{Slice(false, "statistics", Const(layer, "RunningVarianceOffset"), Int(layer.OutputSize))}.Fill({Literal(1)});");
+                    }
+                }
+
+                w.WriteLine();
+                w.WriteLine("/// <summary>Grows the per-batch buffers to <paramref name=\"batchSize\"/> samples; after warm-up nothing is allocated.</summary>");
+                using (w.Open("private void EnsureCapacity(int batchSize)"))
+                {
+                    w.WriteLine("if (batchSize <= _capacity) return;");
+                    w.WriteLine($"{Field("x")} = new {t}[checked(batchSize * InputSize)];");
+                    foreach (BufferInfo buffer in Buffers())
+                    {
+                        if (buffer.PerSample) w.WriteLine($"{buffer.Field} = new {t}[checked(batchSize * {Int(buffer.Width)})];");
+                    }
+                    w.WriteLine("_capacity = batchSize;");
+                    w.WriteLine("_hasTrainingPass = false;");
+                }
+
+                w.WriteLine();
+                w.WriteLine("// ── Gradient check (a teaching tool and a test hook) ─────────────────────────────────────");
+                foreach (bool labels in new[] { true, false })
+                {
+                    string second = labels ? $"{ReadOnlySpan}<int> labels" : $"{ReadOnlySpan}<{t}> targets";
+                    w.WriteLine("/// <summary>");
+                    w.WriteLine("/// Compares Backward with central finite differences, (L(θ + h) − L(θ − h)) / 2h, for every parameter");
+                    w.WriteLine("/// (or an evenly spaced subset of <paramref name=\"maxParametersPerLayer\"/> per layer) and returns the largest");
+                    w.WriteLine("/// relative error per trainable layer. The network is left as it was. 0 selects the default step and floor.");
+                    w.WriteLine("/// </summary>");
+                    w.WriteLine(s_generatedCode);
+                    w.WriteLine($"public global::Unrolled.LayerGradientError[] GradientCheck({ReadOnlySpan}<{t}> inputs, {second}, int batchSize, double step = 0, double floor = 0, int maxParametersPerLayer = int.MaxValue)");
+                    w.WriteLine($"    => global::Unrolled.GradientChecker.Check(this, inputs, {(labels ? "labels" : "targets")}, batchSize, step, floor, maxParametersPerLayer);");
+                }
+            }
+
+            /// <summary>A per-batch or per-feature buffer the forward or backward pass needs.</summary>
+            private readonly struct BufferInfo
+            {
+                public BufferInfo(string field, int width, bool perSample, string comment)
+                {
+                    Field = field;
+                    Width = width;
+                    PerSample = perSample;
+                    Comment = comment;
+                }
+
+                public string Field { get; }
+                public int Width { get; }
+                public bool PerSample { get; }
+                public string Comment { get; }
+            }
+
+            private IEnumerable<BufferInfo> Buffers()
+            {
+                int lastBackward = _fusedOutput ? _spec.Layers.Count - 1 : _spec.Layers.Count;
+                foreach (LayerSpec layer in _spec.Layers)
+                {
+                    string y = Symbol(layer), k = Int(layer.Index);
+                    yield return new BufferInfo(Field(y), layer.OutputSize, true, $"{y}: output of layer {k}, m × {Int(layer.OutputSize)}");
+                    if (layer.Kind == LayerKind.BatchNorm)
+                    {
+                        yield return new BufferInfo($"_xhat{k}", layer.OutputSize, true, $"x̂{k} = ({InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
+                        yield return new BufferInfo($"_mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
+                        yield return new BufferInfo($"_invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
+                    }
+                    if (layer.Kind == LayerKind.Dropout && layer.Value > 0)
+                        yield return new BufferInfo($"_mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation");
+                    if (layer.Index >= _firstTrainable && layer.Index <= lastBackward)
+                        yield return new BufferInfo(GradientField(y), layer.OutputSize, true, $"∂L/∂{y}");
+                }
+            }
+        }
+    }
+}

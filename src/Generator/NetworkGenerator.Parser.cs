@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Unrolled.Generator.Diagnostics;
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
+
+namespace Unrolled.Generator
+{
+    public sealed partial class NetworkGenerator
+    {
+        /// <summary>Attribute data → <see cref="NetworkSpec"/> and <see cref="DiagnosticInfo"/>s. Never throws on user input.</summary>
+        internal static class Parser
+        {
+            /// <summary>More layers than this make the generated file and build time grow without benefit.</summary>
+            public const int MaxLayers = 256;
+
+            /// <summary>Parameters live in one array indexed by int; 2^28 floats is already 1 GiB.</summary>
+            public const long MaxParameters = 1L << 28;
+
+            // Defaults of the runtime attributes (src/Runtime/Attributes); the snapshot tests pin them.
+            private const double DefaultLeakySlope = 0.3;
+            private const double DefaultBatchNormMomentum = 0.99;
+            private const double DefaultBatchNormEpsilon = 1e-3;
+
+            public static Result<NetworkSpec?> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                var errors = new List<DiagnosticInfo>();
+                var symbol = (INamedTypeSymbol)context.TargetSymbol;
+                var declaration = (ClassDeclarationSyntax)context.TargetNode;
+                string name = symbol.Name;
+                Location identifier = declaration.Identifier.GetLocation();
+
+                CheckTypeShape(symbol, declaration, identifier, errors);
+
+                AttributeData network = context.Attributes[0];
+                if (HasCompileErrors(network)) return Fail(errors);
+                SyntaxNode? networkSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                int inputs = (int)network.ConstructorArguments[0].Value!;
+                if (inputs < 1) errors.Add(DiagnosticInfo.Create(InputSizeOutOfRange, networkSyntax, inputs, name));
+
+                LossKind loss = LossKind.CrossEntropy;
+                bool isDouble = false;
+                int seed = 0;
+                foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+                {
+                    if (argument.Value.Kind == TypedConstantKind.Error) return Fail(errors);
+                    switch (argument.Key)
+                    {
+                        case "Loss":
+                            int lossValue = (int)argument.Value.Value!;
+                            if (lossValue < 0 || lossValue > 2)
+                                errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, networkSyntax, "Loss", name, lossValue,
+                                    "use Loss.CrossEntropy, Loss.BinaryCrossEntropy or Loss.MeanSquaredError"));
+                            loss = (LossKind)lossValue;
+                            break;
+                        case "Precision":
+                            int precision = (int)argument.Value.Value!;
+                            if (precision < 0 || precision > 1)
+                                errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, networkSyntax, "Precision", name, precision,
+                                    "use Precision.Single or Precision.Double"));
+                            isDouble = precision == 1;
+                            break;
+                        case "Seed":
+                            seed = (int)argument.Value.Value!;
+                            break;
+                    }
+                }
+
+                // Layer attributes in source order: file path, then position (the API's order is not a contract).
+                var layerAttributes = new List<(AttributeData Data, AttributeSyntax? Syntax, string Path, int Start)>();
+                foreach (AttributeData attribute in symbol.GetAttributes())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    INamedTypeSymbol? type = attribute.AttributeClass;
+                    if (type is null || !IsLayerAttribute(type)) continue;
+                    SyntaxReference? reference = attribute.ApplicationSyntaxReference;
+                    layerAttributes.Add((attribute, reference?.GetSyntax(cancellationToken) as AttributeSyntax,
+                        reference?.SyntaxTree.FilePath ?? string.Empty, reference?.Span.Start ?? 0));
+                }
+                layerAttributes.Sort((a, b) =>
+                {
+                    int byPath = string.CompareOrdinal(a.Path, b.Path);
+                    return byPath != 0 ? byPath : a.Start.CompareTo(b.Start);
+                });
+
+                int declarations = layerAttributes
+                    .Select(a => a.Syntax?.Parent?.Parent)
+                    .Where(d => d != null)
+                    .Distinct()
+                    .Count();
+                if (declarations > 1) errors.Add(DiagnosticInfo.Create(LayersOnSeveralDeclarations, identifier, name, declarations));
+
+                if (layerAttributes.Count > MaxLayers)
+                    errors.Add(DiagnosticInfo.Create(NetworkTooLarge, identifier, name,
+                        $"it has {layerAttributes.Count} layers and the limit is {MaxLayers}; one block per layer is emitted, so the generated file and build time grow with depth"));
+
+                var layers = new List<LayerSpec>();
+                int width = Math.Max(inputs, 1);
+                long parameterOffset = 0;
+                int statisticsOffset = 0;
+                bool trainable = false;
+                foreach ((AttributeData data, AttributeSyntax? syntax, _, _) in layerAttributes)
+                {
+                    if (HasCompileErrors(data)) return Fail(errors);
+                    int index = layers.Count + 1;
+                    string where = $"layer {index} of {name}";
+                    LayerSpec? layer = ParseLayer(data, syntax, index, width, (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, where, errors);
+                    if (layer is null) return Fail(errors);
+                    trainable |= layer.Kind is LayerKind.Dense or LayerKind.BatchNorm;
+
+                    long parameters = layer.Kind == LayerKind.Dense
+                        ? (long)layer.InputSize * layer.OutputSize + (layer.UseBias ? layer.OutputSize : 0)
+                        : layer.ParameterCount;
+                    if (parameterOffset + parameters > MaxParameters)
+                    {
+                        errors.Add(DiagnosticInfo.Create(NetworkTooLarge, syntax?.GetLocation() ?? identifier, name,
+                            string.Format(CultureInfo.InvariantCulture,
+                                "layer {0} brings the parameter count to {1:N0}, above the limit of {2:N0} (one flat array indexed by int; already 1 GiB of floats)",
+                                index, parameterOffset + parameters, MaxParameters)));
+                        return Fail(errors);
+                    }
+                    parameterOffset += parameters;
+                    statisticsOffset += layer.StatisticsCount;
+                    width = layer.OutputSize;
+                    layers.Add(layer);
+                }
+
+                if (!trainable) errors.Add(DiagnosticInfo.Create(NoTrainableLayer, identifier, name));
+                if (errors.Count > 0) return Fail(errors);
+
+                var containing = new List<TypeShell>();
+                for (INamedTypeSymbol? outer = symbol.ContainingType; outer != null; outer = outer.ContainingType)
+                    containing.Insert(0, new TypeShell(KeywordOf(outer), outer.Name));
+                string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+
+                var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, inputs, loss, isDouble, seed,
+                    new EquatableArray<LayerSpec>(layers));
+                return new Result<NetworkSpec?>(spec, default);
+            }
+
+            private static LayerSpec? ParseLayer(AttributeData data, AttributeSyntax? syntax, int index, int width, int parameterOffset,
+                int statisticsOffset, string name, string where, List<DiagnosticInfo> errors)
+            {
+                ImmutableArray<TypedConstant> args = data.ConstructorArguments;
+                LayerSpec Make(LayerKind kind, int outputs = -1, bool useBias = false, InitKind init = InitKind.XavierUniform, double value = 0, double epsilon = 0) =>
+                    new LayerSpec(index, kind, width, outputs < 0 ? width : outputs, useBias, init, value, epsilon, parameterOffset, statisticsOffset);
+
+                switch (data.AttributeClass!.Name)
+                {
+                    case WellKnownNames.DenseAttribute:
+                    {
+                        int units = (int)args[0].Value!;
+                        bool useBias = true;
+                        InitKind init = InitKind.XavierUniform;
+                        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+                        {
+                            if (named.Key == "UseBias") useBias = (bool)named.Value.Value!;
+                            else if (named.Key == "Init")
+                            {
+                                int value = (int)named.Value.Value!;
+                                if (value < 0 || value > 4)
+                                    errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "Dense Init", where, value,
+                                        "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal"));
+                                init = (InitKind)value;
+                            }
+                        }
+                        if (units < 1)
+                        {
+                            errors.Add(DiagnosticInfo.Create(DenseUnitsOutOfRange, syntax, index, name, units));
+                            units = 1; // keep going so that later layers are still checked
+                        }
+                        return Make(LayerKind.Dense, units, useBias, init);
+                    }
+                    case WellKnownNames.ReLUAttribute:
+                        return Make(LayerKind.ReLU);
+                    case WellKnownNames.SigmoidAttribute:
+                        return Make(LayerKind.Sigmoid);
+                    case WellKnownNames.TanhAttribute:
+                        return Make(LayerKind.Tanh);
+                    case WellKnownNames.SoftmaxAttribute:
+                        return Make(LayerKind.Softmax);
+                    case WellKnownNames.LeakyReLUAttribute:
+                    {
+                        double slope = args.Length == 0 ? DefaultLeakySlope : (double)args[0].Value!;
+                        if (!(slope >= 0) || double.IsInfinity(slope))
+                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "LeakyReLU slope", where, Format(slope),
+                                "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)"));
+                        return Make(LayerKind.LeakyReLU, value: slope);
+                    }
+                    case WellKnownNames.DropoutAttribute:
+                    {
+                        double rate = (double)args[0].Value!;
+                        if (!(rate >= 0 && rate < 1))
+                            errors.Add(DiagnosticInfo.Create(DropoutRateOutOfRange, syntax, Format(rate), index, name));
+                        return Make(LayerKind.Dropout, value: rate);
+                    }
+                    case WellKnownNames.BatchNormAttribute:
+                    {
+                        double momentum = DefaultBatchNormMomentum, epsilon = DefaultBatchNormEpsilon;
+                        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+                        {
+                            if (named.Key == "Momentum") momentum = (double)named.Value.Value!;
+                            else if (named.Key == "Epsilon") epsilon = (double)named.Value.Value!;
+                        }
+                        if (!(momentum >= 0 && momentum < 1))
+                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "BatchNorm momentum", where, Format(momentum),
+                                "it must be at least 0 and less than 1 (Keras default 0.99; PyTorch's momentum=0.1 is 0.9 here)"));
+                        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "BatchNorm epsilon", where, Format(epsilon),
+                                "it must be a finite number greater than 0 (Keras default 0.001, PyTorch 1e-5)"));
+                        return Make(LayerKind.BatchNorm, value: momentum, epsilon: epsilon);
+                    }
+                    default:
+                        return null;
+                }
+            }
+
+            private static void CheckTypeShape(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration, Location identifier, List<DiagnosticInfo> errors)
+            {
+                string name = symbol.Name;
+                if (symbol.IsStatic)
+                    errors.Add(DiagnosticInfo.Create(UnsupportedNetworkType, identifier, name, "a static class has no instances to hold parameters; remove 'static'"));
+                if (symbol.TypeParameters.Length > 0)
+                    errors.Add(DiagnosticInfo.Create(UnsupportedNetworkType, identifier, name,
+                        "generic networks are not supported, because sizes and types are fixed at compile time; declare a non-generic class per network"));
+                for (INamedTypeSymbol? outer = symbol.ContainingType; outer != null; outer = outer.ContainingType)
+                {
+                    if (outer.TypeParameters.Length > 0)
+                        errors.Add(DiagnosticInfo.Create(UnsupportedNetworkType, identifier, name,
+                            $"it is nested in the generic type {outer.Name}; nest it in non-generic classes or move it to a namespace"));
+                }
+
+                var notPartial = new List<string>();
+                foreach (TypeDeclarationSyntax outer in declaration.Ancestors().OfType<TypeDeclarationSyntax>())
+                {
+                    if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword)) notPartial.Add(outer.Identifier.ValueText);
+                }
+                bool selfPartial = declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+                if (!selfPartial || notPartial.Count > 0)
+                {
+                    string also = notPartial.Count == 0 ? string.Empty
+                        : $" ({(selfPartial ? "its" : "and so must its")} containing type{(notPartial.Count > 1 ? "s" : string.Empty)} {string.Join(", ", notPartial)}{(selfPartial ? " must be partial too" : string.Empty)})";
+                    errors.Add(DiagnosticInfo.Create(NetworkMustBePartial, identifier, name, also));
+                }
+            }
+
+            private static bool IsLayerAttribute(INamedTypeSymbol type)
+            {
+                if (type.ContainingNamespace is not { Name: WellKnownNames.Namespace } ns || !ns.ContainingNamespace.IsGlobalNamespace) return false;
+                switch (type.Name)
+                {
+                    case WellKnownNames.DenseAttribute:
+                    case WellKnownNames.ReLUAttribute:
+                    case WellKnownNames.LeakyReLUAttribute:
+                    case WellKnownNames.SigmoidAttribute:
+                    case WellKnownNames.TanhAttribute:
+                    case WellKnownNames.SoftmaxAttribute:
+                    case WellKnownNames.BatchNormAttribute:
+                    case WellKnownNames.DropoutAttribute:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>The compiler already reports a broken attribute (wrong argument type, missing argument): stay silent.</summary>
+            private static bool HasCompileErrors(AttributeData data) =>
+                data.AttributeConstructor is null
+                || data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error || (a.Value is null && a.Kind != TypedConstantKind.Array))
+                || data.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error || a.Value.Value is null);
+
+            private static string KeywordOf(INamedTypeSymbol type) =>
+                type.IsRecord ? (type.IsValueType ? "record struct" : "record")
+                : type.TypeKind == TypeKind.Struct ? "struct"
+                : type.TypeKind == TypeKind.Interface ? "interface"
+                : "class";
+
+            private static Result<NetworkSpec?> Fail(List<DiagnosticInfo> errors) =>
+                new Result<NetworkSpec?>(null, new EquatableArray<DiagnosticInfo>(errors));
+
+            internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace Unrolled.Generator.Tests
+{
+    /// <summary>
+    /// The generated code of the lesson's networks and of one small network per layer kind, compared with the committed
+    /// snapshots under Snapshots/ (a change to the emitter shows as a readable diff). Every case must also compile cleanly.
+    /// </summary>
+    public class SnapshotTests
+    {
+        public static readonly Dictionary<string, string> Networks = new Dictionary<string, string>
+        {
+            // The lesson's NumPy TinyNN (§1–2).
+            ["TinyNN"] = """
+                using Unrolled;
+                namespace Lesson
+                {
+                    [Network(784, Loss = Loss.CrossEntropy)]
+                    [Dense(128)] [ReLU]
+                    [Dense(10)] [Softmax]
+                    public partial class TinyNN { }
+                }
+                """,
+            // The lesson's Keras model (§4).
+            ["KerasModel"] = """
+                using Unrolled;
+                namespace Lesson
+                {
+                    [Network(784, Loss = Loss.CrossEntropy)]
+                    [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]
+                    [Dense(128)] [ReLU] [Dropout(0.3)]
+                    [Dense(10)] [Softmax]
+                    public partial class FashionNet { }
+                }
+                """,
+            ["Dense"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError, Seed = 7)]
+                [Dense(2, Init = Init.HeNormal)]
+                [Dense(1, UseBias = false)]
+                public partial class DenseOnly { }
+                """,
+            ["ReLU"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError)]
+                [Dense(4, Init = Init.HeUniform)] [ReLU]
+                [Dense(2)]
+                public partial class ReLUNet { }
+                """,
+            ["LeakyReLU"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError)]
+                [Dense(4)] [LeakyReLU(0.1)]
+                [Dense(2)] [LeakyReLU]
+                public partial class LeakyNet { }
+                """,
+            ["Sigmoid"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.BinaryCrossEntropy)]
+                [Dense(4)] [Sigmoid]
+                [Dense(2)] [Sigmoid]
+                public partial class SigmoidNet { }
+                """,
+            ["Tanh"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError)]
+                [Dense(4, Init = Init.LeCunNormal)] [Tanh]
+                [Dense(2)] [Tanh]
+                public partial class TanhNet { }
+                """,
+            ["Softmax"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError)]
+                [Dense(3)] [Softmax]
+                public partial class SoftmaxMseNet { }
+                """,
+            ["BatchNorm"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.CrossEntropy)]
+                [Dense(4, UseBias = false)] [BatchNorm(Momentum = 0.9, Epsilon = 1e-5)] [ReLU]
+                [Dense(3)] [Softmax]
+                public partial class BatchNormNet { }
+                """,
+            ["Dropout"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.CrossEntropy)]
+                [Dense(4)] [ReLU] [Dropout(0.5)] [Dropout(0)]
+                [Dense(3)] [Softmax]
+                public partial class DropoutNet { }
+                """,
+            ["Double"] = """
+                using Unrolled;
+                namespace Outer.Inner
+                {
+                    public partial class Container
+                    {
+                        [Network(2, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+                        [Dense(3)] [Tanh] [Dense(1)] [Sigmoid]
+                        internal partial class XorNet { }
+                    }
+                }
+                """,
+        };
+
+        public static IEnumerable<object[]> Cases => Networks.Keys.OrderBy(k => k, System.StringComparer.Ordinal).Select(k => new object[] { k });
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void GeneratedCodeMatchesSnapshot(string name)
+        {
+            GeneratorDriverRunResult result = GeneratorHarness.RunAndCompile(Networks[name]);
+            GeneratedSourceResult[] sources = result.Results.Single().GeneratedSources.ToArray();
+            Assert.Equal(3, sources.Length);
+            foreach (GeneratedSourceResult source in sources)
+                Snapshot.Match($"{name}#{source.HintName}", source.SourceText.ToString());
+        }
+
+        [Fact]
+        public void CSharp73OutputHasNoNullableDirectiveAndCompiles()
+        {
+            GeneratorDriverRunResult result = GeneratorHarness.RunAndCompile(Networks["KerasModel"], LanguageVersion.CSharp7_3);
+            GeneratedSourceResult network = result.Results.Single().GeneratedSources.Single(s => s.HintName.EndsWith(".Network.g.cs"));
+            Snapshot.Match("KerasModel.CSharp73#" + network.HintName, network.SourceText.ToString());
+            Assert.DoesNotContain("#nullable", network.SourceText.ToString());
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void EveryNetworkCompilesAsCSharp73(string name) =>
+            GeneratorHarness.RunAndCompile(Networks[name], LanguageVersion.CSharp7_3);
+    }
+}

@@ -1,0 +1,139 @@
+using Unrolled;
+
+// Networks under test: every layer kind, every loss, both precisions. "D" = Precision.Double, "S" = Precision.Single.
+// Sizes are small and odd so that off-by-one errors in the unrolled loops show.
+namespace Unrolled.Runtime.Tests
+{
+    [Network(3, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(4)] [Dense(2, UseBias = false)]
+    public partial class DenseMseD { }
+
+    [Network(3, Loss = Loss.MeanSquaredError)]
+    [Dense(4)] [Dense(2, UseBias = false)]
+    public partial class DenseMseS { }
+
+    [Network(5, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(7, Init = Init.HeNormal)] [ReLU] [Dense(3)] [Softmax]
+    public partial class ReLUSoftmaxD { }
+
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(7, Init = Init.HeNormal)] [ReLU] [Dense(3)] [Softmax]
+    public partial class ReLUSoftmaxS { }
+
+    [Network(4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(5)] [LeakyReLU(0.1)] [Dense(2)] [LeakyReLU]
+    public partial class LeakyMseD { }
+
+    [Network(4, Loss = Loss.MeanSquaredError)]
+    [Dense(5)] [LeakyReLU(0.1)] [Dense(2)] [LeakyReLU]
+    public partial class LeakyMseS { }
+
+    [Network(4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+    [Dense(5)] [Sigmoid] [Dense(3)] [Sigmoid]
+    public partial class SigmoidBceD { }
+
+    [Network(4, Loss = Loss.BinaryCrossEntropy)]
+    [Dense(5)] [Sigmoid] [Dense(3)] [Sigmoid]
+    public partial class SigmoidBceS { }
+
+    // BCE on probabilities (no fused sigmoid: the last layer is an identity dropout).
+    [Network(4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+    [Dense(3)] [Sigmoid] [Dropout(0)]
+    public partial class BceUnfusedD { }
+
+    [Network(4, Loss = Loss.BinaryCrossEntropy)]
+    [Dense(3)] [Sigmoid] [Dropout(0)]
+    public partial class BceUnfusedS { }
+
+    [Network(4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(5, Init = Init.LeCunNormal)] [Tanh] [Dense(2)] [Tanh]
+    public partial class TanhMseD { }
+
+    [Network(4, Loss = Loss.MeanSquaredError)]
+    [Dense(5, Init = Init.LeCunNormal)] [Tanh] [Dense(2)] [Tanh]
+    public partial class TanhMseS { }
+
+    // Softmax not fused: in the middle of the network, and at the end with MSE.
+    [Network(4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(5)] [Softmax] [Dense(3)] [Softmax]
+    public partial class SoftmaxMseD { }
+
+    [Network(4, Loss = Loss.MeanSquaredError)]
+    [Dense(5)] [Softmax] [Dense(3)] [Softmax]
+    public partial class SoftmaxMseS { }
+
+    // Cross-entropy on probabilities that are not a softmax (the clipped-log path).
+    [Network(4, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(3)] [Sigmoid]
+    public partial class CrossEntropyUnfusedD { }
+
+    [Network(4, Loss = Loss.CrossEntropy)]
+    [Dense(3)] [Sigmoid]
+    public partial class CrossEntropyUnfusedS { }
+
+    [Network(5, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(7, UseBias = false)] [BatchNorm] [ReLU] [Dense(3)] [Softmax]
+    public partial class BatchNormD { }
+
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(7, UseBias = false)] [BatchNorm] [ReLU] [Dense(3)] [Softmax]
+    public partial class BatchNormS { }
+
+    // BatchNorm as the first trainable layer (no input gradient) and after an activation.
+    [Network(3, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [BatchNorm(Momentum = 0.9, Epsilon = 1e-5)] [Dense(4)] [Tanh] [BatchNorm] [Dense(2)]
+    public partial class BatchNormFirstD { }
+
+    [Network(3, Loss = Loss.MeanSquaredError)]
+    [BatchNorm(Momentum = 0.9, Epsilon = 1e-5)] [Dense(4)] [Tanh] [BatchNorm] [Dense(2)]
+    public partial class BatchNormFirstS { }
+
+    [Network(5, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(9)] [ReLU] [Dropout(0.5)] [Dense(3)] [Softmax]
+    public partial class DropoutD { }
+
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(9)] [ReLU] [Dropout(0.5)] [Dense(3)] [Softmax]
+    public partial class DropoutS { }
+
+    // The lesson's Keras model, shrunk: every kind of layer in one network.
+    [Network(6, Loss = Loss.CrossEntropy, Precision = Precision.Double, Seed = 3)]
+    [Dense(8)] [BatchNorm] [ReLU] [Dropout(0.4)]
+    [Dense(7)] [ReLU] [Dropout(0.3)]
+    [Dense(4)] [Softmax]
+    public partial class SmallKerasD { }
+
+    [Network(6, Loss = Loss.CrossEntropy, Seed = 3)]
+    [Dense(8)] [BatchNorm] [ReLU] [Dropout(0.4)]
+    [Dense(7)] [ReLU] [Dropout(0.3)]
+    [Dense(4)] [Softmax]
+    public partial class SmallKerasS { }
+
+    // Full-size lesson networks.
+    [Network(784, Loss = Loss.CrossEntropy)]
+    [Dense(128)] [ReLU] [Dense(10)] [Softmax]
+    public partial class TinyNN { }
+
+    [Network(784, Loss = Loss.CrossEntropy)]
+    [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]
+    [Dense(128)] [ReLU] [Dropout(0.3)]
+    [Dense(10)] [Softmax]
+    public partial class FashionNet { }
+
+    // Tiny networks whose forward values the tests compute by hand.
+    [Network(2, Precision = Precision.Double)]
+    [Dense(2)] [ReLU] [Dense(3)] [Softmax]
+    public partial class HandNet { }
+
+    [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(3)] [LeakyReLU(0.1)] [Dense(2)] [Tanh] [Dense(1)] [Sigmoid]
+    public partial class HandActivations { }
+
+    [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [BatchNorm(Momentum = 0.8, Epsilon = 0.01)] [Dense(1)]
+    public partial class HandBatchNorm { }
+
+    [Network(2, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+    [Dense(1)] [Sigmoid]
+    public partial class LogisticRegression { }
+}

@@ -137,3 +137,11 @@ namespace Unrolled.Runtime.Tests
     [Dense(1)] [Sigmoid]
     public partial class LogisticRegression { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Dropout feeding a linear head: the output is linear in the mask, so E[training output] = inference output.
+    [Network(5, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(9)] [ReLU] [Dropout(0.4)] [Dense(2)]
+    public partial class DropoutLinearHead { }
+}

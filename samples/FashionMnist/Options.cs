@@ -1,0 +1,85 @@
+using System;
+using System.Globalization;
+
+namespace FashionMnist
+{
+    /// <summary>Command-line options of the sample.</summary>
+    internal sealed class Options
+    {
+        public int Epochs { get; private set; } = 10;
+        public int BatchSize { get; private set; } = 64;
+        public string Optimizer { get; private set; } = "adam";
+        public double? LearningRate { get; private set; }
+        public int Seed { get; private set; }
+        public string Model { get; private set; } = "keras";
+        public string Schedule { get; private set; } = "cosine";
+        public string Data { get; private set; } = Unrolled.FashionMnist.DefaultDirectory;
+        public string Weights { get; private set; } = "fashion-net.weights";
+        public int? Limit { get; private set; }
+
+        public const string Usage = """
+            Usage: FashionMnist [options]
+              --epochs N              passes over the 60,000 training images (default 10)
+              --batch-size N          samples per step (default 64)
+              --optimizer NAME        sgd | momentum | rmsprop | adam | adamw (default adam)
+              --lr X                  learning rate (default: 0.1 for sgd/momentum, 1e-3 otherwise)
+              --schedule NAME         cosine (decay to 0 over the run, default) | constant
+              --seed N                initial weights, dropout masks and shuffling (default 0)
+              --model NAME            keras: the lesson's Keras model (default) | tiny: the lesson's TinyNN
+              --data DIR              Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)
+              --weights FILE          where to save the trained weights (default fashion-net.weights)
+              --limit N               train on the first N images only (quick runs)
+            """;
+
+        public static Options Parse(string[] args)
+        {
+            var options = new Options();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string name = args[i];
+                if (name == "--help" || name == "-h") throw new OptionException(null);
+                if (i + 1 >= args.Length) throw new OptionException($"{name} needs a value.");
+                string value = args[++i];
+                switch (name)
+                {
+                    case "--epochs": options.Epochs = PositiveInt(name, value); break;
+                    case "--batch-size": options.BatchSize = PositiveInt(name, value); break;
+                    case "--seed": options.Seed = Int(name, value); break;
+                    case "--limit": options.Limit = PositiveInt(name, value); break;
+                    case "--lr":
+                        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) || !(lr > 0) || double.IsInfinity(lr))
+                            throw new OptionException($"--lr must be a positive number, not '{value}'.");
+                        options.LearningRate = lr;
+                        break;
+                    case "--optimizer": options.Optimizer = OneOf(name, value, "sgd", "momentum", "rmsprop", "adam", "adamw"); break;
+                    case "--schedule": options.Schedule = OneOf(name, value, "cosine", "constant"); break;
+                    case "--model": options.Model = OneOf(name, value, "keras", "tiny"); break;
+                    case "--data": options.Data = value; break;
+                    case "--weights": options.Weights = value; break;
+                    default: throw new OptionException($"Unknown option {name}.");
+                }
+            }
+            return options;
+        }
+
+        private static int Int(string name, string value) =>
+            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result) ? result : throw new OptionException($"{name} must be an integer, not '{value}'.");
+
+        private static int PositiveInt(string name, string value)
+        {
+            int result = Int(name, value);
+            return result >= 1 ? result : throw new OptionException($"{name} must be at least 1, not {result}.");
+        }
+
+        private static string OneOf(string name, string value, params string[] allowed)
+        {
+            string lower = value.ToLowerInvariant();
+            return Array.IndexOf(allowed, lower) >= 0 ? lower : throw new OptionException($"{name} must be one of {string.Join(", ", allowed)}, not '{value}'.");
+        }
+    }
+
+    internal sealed class OptionException : Exception
+    {
+        public OptionException(string? message) : base(message ?? string.Empty) { }
+    }
+}

@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace Unrolled
+{
+    /// <summary>Options of <see cref="Trainer.Fit{T}"/>; defaults follow Keras' <c>model.fit</c>.</summary>
+    public sealed class FitOptions
+    {
+        /// <summary>Passes over the training data. Default 1 (Keras).</summary>
+        public int Epochs { get; set; } = 1;
+
+        /// <summary>Samples per step; the last batch of an epoch may be smaller. Default 32 (Keras).</summary>
+        public int BatchSize { get; set; } = 32;
+
+        /// <summary>Reshuffle the training samples every epoch. Default true (Keras).</summary>
+        public bool Shuffle { get; set; } = true;
+
+        /// <summary>Seed of the shuffling: the same seed gives the same batches, epoch after epoch.</summary>
+        public int Seed { get; set; }
+
+        /// <summary>Fraction of the training data (its last samples, before shuffling) held out for validation when no
+        /// validation set is passed (Keras <c>validation_split</c>). Default 0.</summary>
+        public double ValidationSplit { get; set; }
+
+        /// <summary>Called after every epoch (EarlyStopping, ReduceLROnPlateau, …).</summary>
+        public IList<IEpochCallback> Callbacks { get; } = new List<IEpochCallback>();
+
+        /// <summary>Receives progress during each epoch and once at its end. Reports are made synchronously on the
+        /// training thread; use an <see cref="IProgress{T}"/> that does not post elsewhere if order matters.</summary>
+        public IProgress<TrainingProgress>? Progress { get; set; }
+
+        /// <summary>Report progress every this many batches (and at the end of each epoch). Default 20.</summary>
+        public int ReportEveryBatches { get; set; } = 20;
+    }
+
+    /// <summary>Metrics of one epoch.</summary>
+    public sealed class EpochResult
+    {
+        internal EpochResult(int epoch, double loss, double accuracy, double? validationLoss, double? validationAccuracy, double learningRate, double seconds, int samples)
+        {
+            Epoch = epoch;
+            Loss = loss;
+            Accuracy = accuracy;
+            ValidationLoss = validationLoss;
+            ValidationAccuracy = validationAccuracy;
+            LearningRate = learningRate;
+            Seconds = seconds;
+            SamplesPerSecond = seconds > 0 ? samples / seconds : 0;
+        }
+
+        /// <summary>1-based epoch number.</summary>
+        public int Epoch { get; }
+        /// <summary>Mean training loss over the epoch's batches (training mode, sample-weighted).</summary>
+        public double Loss { get; }
+        /// <summary>Training accuracy over the epoch (training-mode outputs), NaN for regression.</summary>
+        public double Accuracy { get; }
+        /// <summary>Validation loss (inference mode), if there is validation data.</summary>
+        public double? ValidationLoss { get; }
+        /// <summary>Validation accuracy, if there is validation data.</summary>
+        public double? ValidationAccuracy { get; }
+        /// <summary>Learning rate of the epoch's last step.</summary>
+        public double LearningRate { get; }
+        /// <summary>Wall-clock seconds of the epoch's training steps.</summary>
+        public double Seconds { get; }
+        /// <summary>Training throughput.</summary>
+        public double SamplesPerSecond { get; }
+    }
+
+    /// <summary>A progress report from <see cref="Trainer.Fit{T}"/>.</summary>
+    public sealed class TrainingProgress
+    {
+        internal TrainingProgress(int epoch, int epochs, int batch, int batches, double loss, double accuracy, double samplesPerSecond, EpochResult? result)
+        {
+            Epoch = epoch;
+            Epochs = epochs;
+            Batch = batch;
+            Batches = batches;
+            Loss = loss;
+            Accuracy = accuracy;
+            SamplesPerSecond = samplesPerSecond;
+            Completed = result;
+        }
+
+        /// <summary>1-based epoch.</summary>
+        public int Epoch { get; }
+        /// <summary>Total epochs.</summary>
+        public int Epochs { get; }
+        /// <summary>Batches done in this epoch.</summary>
+        public int Batch { get; }
+        /// <summary>Batches per epoch.</summary>
+        public int Batches { get; }
+        /// <summary>Running mean training loss of the epoch.</summary>
+        public double Loss { get; }
+        /// <summary>Running training accuracy of the epoch.</summary>
+        public double Accuracy { get; }
+        /// <summary>Training throughput so far in the epoch.</summary>
+        public double SamplesPerSecond { get; }
+        /// <summary>The epoch's result when this report ends an epoch, otherwise null.</summary>
+        public EpochResult? Completed { get; }
+    }
+
+    /// <summary>What <see cref="Trainer.Fit{T}"/> returns.</summary>
+    public sealed class TrainingHistory
+    {
+        internal TrainingHistory(IReadOnlyList<EpochResult> epochs, bool stoppedEarly)
+        {
+            Epochs = epochs;
+            StoppedEarly = stoppedEarly;
+        }
+
+        /// <summary>One result per completed epoch.</summary>
+        public IReadOnlyList<EpochResult> Epochs { get; }
+
+        /// <summary>Whether a callback stopped training before the last epoch.</summary>
+        public bool StoppedEarly { get; }
+    }
+
+    /// <summary>Loss and accuracy of a network on a dataset, in inference mode.</summary>
+    public sealed class Evaluation
+    {
+        internal Evaluation(double loss, double accuracy, int count)
+        {
+            Loss = loss;
+            Accuracy = accuracy;
+            Count = count;
+        }
+
+        /// <summary>Mean loss (probabilities clipped to [1e-7, 1 − 1e-7] before logs, as Keras does).</summary>
+        public double Loss { get; }
+        /// <summary>Fraction of samples classified correctly (NaN when there are no classes).</summary>
+        public double Accuracy { get; }
+        /// <summary>Samples evaluated.</summary>
+        public int Count { get; }
+    }
+
+    /// <summary>The training loop, evaluation and prediction for any generated network.</summary>
+    public static class Trainer
+    {
+        private const int EvaluationBatch = 256;
+
+        /// <summary>
+        /// Trains <paramref name="network"/> with mini-batch gradient descent, as Keras' <c>model.fit</c>: each epoch
+        /// shuffles the samples (seeded), runs a training-mode forward and backward pass per batch and one optimiser step,
+        /// then evaluates the validation data in inference mode and calls the callbacks. Allocates nothing per step.
+        /// Cancelling throws <see cref="OperationCanceledException"/> between steps; the network keeps the weights of the
+        /// last completed step.
+        /// </summary>
+        public static TrainingHistory Fit<T>(this INetwork<T> network, Dataset<T> training, Optimizer optimizer, FitOptions? options = null,
+            Dataset<T>? validation = null, CancellationToken cancellationToken = default) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (training is null) throw new ArgumentNullException(nameof(training));
+            if (optimizer is null) throw new ArgumentNullException(nameof(optimizer));
+            options ??= new FitOptions();
+            if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be at least 1.");
+            if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+            if (validation is null && options.ValidationSplit > 0) (training, validation) = training.Split(options.ValidationSplit);
+            CheckShapes(network, training);
+            if (validation != null) CheckShapes(network, validation);
+            foreach (IEpochCallback callback in options.Callbacks)
+            {
+                if (callback is ReduceLROnPlateau plateau && optimizer.Schedule is null) optimizer.Schedule = plateau; // Keras sets optimizer.lr
+            }
+
+            bool useLabels = UsesLabels(network, training);
+            int n = training.Count, inputSize = network.InputSize, outputSize = network.OutputSize;
+            int batchSize = Math.Min(options.BatchSize, n);
+            int batches = (n + batchSize - 1) / batchSize;
+            var order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            var inputs = new T[batchSize * inputSize];
+            var labels = useLabels ? new int[batchSize] : Array.Empty<int>();
+            var targets = useLabels ? Array.Empty<T>() : new T[batchSize * outputSize];
+            SplitMix64 random = SplitMix64.FromSeed(options.Seed);
+            var history = new List<EpochResult>();
+            var clock = new Stopwatch();
+            bool stopped = false;
+
+            for (int epoch = 1; epoch <= options.Epochs && !stopped; epoch++)
+            {
+                if (options.Shuffle) Shuffle(order, ref random);
+                double lossSum = 0;
+                long correct = 0, seen = 0;
+                clock.Restart();
+                for (int batch = 0; batch < batches; batch++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int start = batch * batchSize, m = Math.Min(batchSize, n - start);
+                    for (int b = 0; b < m; b++)
+                    {
+                        int sample = order[start + b];
+                        training.Features.AsSpan(sample * inputSize, inputSize).CopyTo(inputs.AsSpan(b * inputSize));
+                        if (useLabels) labels[b] = training.Labels![sample];
+                        else training.Targets.AsSpan(sample * outputSize, outputSize).CopyTo(targets.AsSpan(b * outputSize));
+                    }
+
+                    ReadOnlySpan<T> outputs = network.ForwardTraining(inputs.AsSpan(0, m * inputSize), m);
+                    correct += useLabels
+                        ? Metrics.CountCorrect(outputs, labels.AsSpan(0, m), outputSize)
+                        : Metrics.CountCorrect(outputs, targets.AsSpan(0, m * outputSize), outputSize, network.Loss);
+                    T loss = useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize));
+                    lossSum += Scalar<T>.ToDouble(loss) * m;
+                    seen += m;
+                    optimizer.Step(network);
+
+                    if (options.Progress != null && (batch + 1) % Math.Max(1, options.ReportEveryBatches) == 0 && batch + 1 < batches)
+                        options.Progress.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, lossSum / seen,
+                            Metrics.Accuracy(correct, seen, network, useLabels), seen / clock.Elapsed.TotalSeconds, null));
+                }
+                clock.Stop();
+
+                Evaluation? check = validation is null ? null : network.Evaluate(validation);
+                var result = new EpochResult(epoch, lossSum / seen, Metrics.Accuracy(correct, seen, network, useLabels), check?.Loss, check?.Accuracy,
+                    optimizer.Schedule?.LearningRate(Math.Max(0, optimizer.Iterations - 1)) ?? optimizer.LearningRate, clock.Elapsed.TotalSeconds, n);
+                history.Add(result);
+                foreach (IEpochCallback callback in options.Callbacks) stopped |= callback.OnEpochEnd(network, result);
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result.SamplesPerSecond, result));
+            }
+            return new TrainingHistory(history, stopped && history.Count < options.Epochs);
+        }
+
+        /// <summary>Loss and accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>
+        public static Evaluation Evaluate<T>(this INetwork<T> network, Dataset<T> data, int batchSize = EvaluationBatch) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (data is null) throw new ArgumentNullException(nameof(data));
+            if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Must be at least 1.");
+            CheckShapes(network, data);
+            bool useLabels = UsesLabels(network, data);
+            int inputSize = network.InputSize, outputSize = network.OutputSize;
+            var outputs = new T[Math.Min(batchSize, data.Count) * outputSize];
+            double lossSum = 0;
+            long correct = 0;
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                int m = Math.Min(batchSize, data.Count - start);
+                Span<T> batchOutputs = outputs.AsSpan(0, m * outputSize);
+                network.Forward(data.Features.AsSpan(start * inputSize, m * inputSize), batchOutputs, m);
+                if (useLabels)
+                {
+                    ReadOnlySpan<int> labels = data.Labels.AsSpan(start, m);
+                    lossSum += Metrics.LossSum(network.Loss, batchOutputs, labels, outputSize);
+                    correct += Metrics.CountCorrect(batchOutputs, labels, outputSize);
+                }
+                else
+                {
+                    ReadOnlySpan<T> targets = data.Targets.AsSpan(start * outputSize, m * outputSize);
+                    lossSum += Metrics.LossSum(network.Loss, batchOutputs, targets);
+                    correct += Metrics.CountCorrect(batchOutputs, targets, outputSize, network.Loss);
+                }
+            }
+            double meanLoss = network.Loss == Loss.CrossEntropy ? lossSum / data.Count : lossSum / ((double)data.Count * outputSize);
+            return new Evaluation(meanLoss, Metrics.Accuracy(correct, data.Count, network, useLabels), data.Count);
+        }
+
+        /// <summary>Inference outputs for every sample of <paramref name="features"/> (sample-major).</summary>
+        public static T[] Predict<T>(this INetwork<T> network, T[] features) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (features is null || features.Length % network.InputSize != 0)
+                throw new ArgumentException($"Features must be a whole number of samples of {network.InputSize}.", nameof(features));
+            int count = features.Length / network.InputSize;
+            var outputs = new T[count * network.OutputSize];
+            if (count > 0) network.Forward(features, outputs, count);
+            return outputs;
+        }
+
+        /// <summary>The most probable class of one sample (argmax of the outputs; for one sigmoid output, 1 when ≥ 0.5).</summary>
+        public static int PredictClass<T>(this INetwork<T> network, ReadOnlySpan<T> input) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            T[] output = new T[network.OutputSize];
+            network.Forward(input, output);
+            return Metrics.Class(output, network.OutputSize);
+        }
+
+        /// <summary>The most probable class of every sample.</summary>
+        public static int[] PredictClasses<T>(this INetwork<T> network, T[] features) where T : struct
+        {
+            T[] outputs = network.Predict(features);
+            int outputSize = network.OutputSize;
+            var classes = new int[outputs.Length / outputSize];
+            for (int i = 0; i < classes.Length; i++) classes[i] = Metrics.Class(outputs.AsSpan(i * outputSize, outputSize), outputSize);
+            return classes;
+        }
+
+        private static bool UsesLabels<T>(INetwork<T> network, Dataset<T> data) where T : struct =>
+            data.Labels != null && (network.Loss == Loss.CrossEntropy || data.Targets is null);
+
+        private static void CheckShapes<T>(INetwork<T> network, Dataset<T> data) where T : struct
+        {
+            if (data.InputSize != network.InputSize)
+                throw new ArgumentException($"The data has {data.InputSize} features per sample; the network expects {network.InputSize}.");
+            if (data.Targets != null && data.TargetSize != network.OutputSize)
+                throw new ArgumentException($"The data has {data.TargetSize} targets per sample; the network has {network.OutputSize} outputs.");
+            if (data.Count == 0) throw new ArgumentException("The dataset is empty.");
+        }
+
+        private static void Shuffle(int[] order, ref SplitMix64 random)
+        {
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = random.NextInt32(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+    }
+}

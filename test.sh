@@ -7,9 +7,11 @@ cd "$(dirname "$0")"
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
-# Native dependencies: ICU for the culture tests (the SDK needs it anyway).
+# What the tests need: ICU for the culture tests (the SDK needs it anyway), Fashion-MNIST for the end-to-end
+# training tests (tests/Training.Tests).
 need=()
 ldconfig -p 2>/dev/null | grep -q libicuuc || need+=(libicu72)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}…"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

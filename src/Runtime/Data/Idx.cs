@@ -17,16 +17,16 @@ namespace Unrolled
         public static (float[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
         {
             byte[] data = ReadAll(path);
-            int magic = Header(data, 0, path), count = Header(data, 4, path), rows = Header(data, 8, path), columns = Header(data, 12, path);
+            int magic = Header(data, 0, path);
             if (magic != ImagesMagic)
                 throw new InvalidDataException($"{path} is not an IDX image file: magic number {magic}, expected {ImagesMagic}{(magic == LabelsMagic ? " (this is a label file)" : string.Empty)}.");
+            int count = Header(data, 4, path), rows = Header(data, 8, path), columns = Header(data, 12, path);
             if (count < 0 || rows < 1 || columns < 1)
                 throw new InvalidDataException($"{path} has an invalid image header: {count} images of {rows}×{columns}.");
             long expected = 16 + (long)count * rows * columns;
             CheckLength(path, data.Length, expected, $"{count} images of {rows}×{columns}");
             var pixels = new float[(long)count * rows * columns];
-            const float scale = 1f / 255f;
-            for (int i = 0; i < pixels.Length; i++) pixels[i] = data[16 + i] * scale;
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = data[16 + i] / 255f; // as torchvision's ToTensor
             return (pixels, count, rows, columns);
         }
 
@@ -34,9 +34,10 @@ namespace Unrolled
         public static int[] ReadLabels(string path)
         {
             byte[] data = ReadAll(path);
-            int magic = Header(data, 0, path), count = Header(data, 4, path);
+            int magic = Header(data, 0, path);
             if (magic != LabelsMagic)
                 throw new InvalidDataException($"{path} is not an IDX label file: magic number {magic}, expected {LabelsMagic}{(magic == ImagesMagic ? " (this is an image file)" : string.Empty)}.");
+            int count = Header(data, 4, path);
             if (count < 0) throw new InvalidDataException($"{path} has an invalid label count {count}.");
             CheckLength(path, data.Length, 8 + (long)count, $"{count} labels");
             var labels = new int[count];

@@ -1,0 +1,19 @@
+using System;
+using Unrolled;
+
+namespace Unrolled.Training.Tests
+{
+    /// <summary>Fashion-MNIST, loaded once for all tests. A missing dataset fails the tests with the install command.</summary>
+    internal static class Data
+    {
+        private static readonly Lazy<(Dataset<float> Training, Dataset<float> Test)> s_data = new Lazy<(Dataset<float>, Dataset<float>)>(() => FashionMnist.Load());
+
+        public static Dataset<float> Training => s_data.Value.Training;
+
+        public static Dataset<float> Test => s_data.Value.Test;
+    }
+
+    [Network(784, Loss = Loss.CrossEntropy)]
+    [Dense(128)] [ReLU] [Dense(10)] [Softmax]
+    public partial class TinyNN { }
+}

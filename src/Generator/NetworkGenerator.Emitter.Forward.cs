@@ -1,5 +1,6 @@
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
+using Unrolled.Shared;
 
 namespace Unrolled.Generator
 {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
+using Unrolled.Shared;
 
 namespace Unrolled.Generator
 {

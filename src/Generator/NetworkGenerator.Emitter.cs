@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
+using Unrolled.Shared;
 
 namespace Unrolled.Generator
 {

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Unrolled.Generator.Diagnostics;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
+using Unrolled.Shared;
 using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
 
 namespace Unrolled.Generator
@@ -74,28 +75,9 @@ namespace Unrolled.Generator
                     }
                 }
 
-                // Layer attributes in source order: file path, then position (the API's order is not a contract).
-                var layerAttributes = new List<(AttributeData Data, AttributeSyntax? Syntax, string Path, int Start)>();
-                foreach (AttributeData attribute in symbol.GetAttributes())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    INamedTypeSymbol? type = attribute.AttributeClass;
-                    if (type is null || !IsLayerAttribute(type)) continue;
-                    SyntaxReference? reference = attribute.ApplicationSyntaxReference;
-                    layerAttributes.Add((attribute, reference?.GetSyntax(cancellationToken) as AttributeSyntax,
-                        reference?.SyntaxTree.FilePath ?? string.Empty, reference?.Span.Start ?? 0));
-                }
-                layerAttributes.Sort((a, b) =>
-                {
-                    int byPath = string.CompareOrdinal(a.Path, b.Path);
-                    return byPath != 0 ? byPath : a.Start.CompareTo(b.Start);
-                });
-
-                int declarations = layerAttributes
-                    .Select(a => a.Syntax?.Parent?.Parent)
-                    .Where(d => d != null)
-                    .Distinct()
-                    .Count();
+                // Layer attributes in source order (shared with the analyzers).
+                List<LayerAttribute> layerAttributes = LayerAttributes.InSourceOrder(symbol, cancellationToken);
+                int declarations = LayerAttributes.DeclarationCount(layerAttributes);
                 if (declarations > 1) errors.Add(DiagnosticInfo.Create(LayersOnSeveralDeclarations, identifier, name, declarations));
 
                 if (layerAttributes.Count > MaxLayers)
@@ -107,12 +89,14 @@ namespace Unrolled.Generator
                 long parameterOffset = 0;
                 int statisticsOffset = 0;
                 bool trainable = false;
-                foreach ((AttributeData data, AttributeSyntax? syntax, _, _) in layerAttributes)
+                foreach (LayerAttribute attribute in layerAttributes)
                 {
+                    AttributeData data = attribute.Data;
+                    AttributeSyntax? syntax = attribute.Syntax;
                     if (HasCompileErrors(data)) return Fail(errors);
                     int index = layers.Count + 1;
                     string where = $"layer {index} of {name}";
-                    LayerSpec? layer = ParseLayer(data, syntax, index, width, (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, where, errors);
+                    LayerSpec? layer = ParseLayer(attribute.Kind, data, syntax, index, width, (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, where, errors);
                     if (layer is null) return Fail(errors);
                     trainable |= layer.Kind is LayerKind.Dense or LayerKind.BatchNorm;
 
@@ -146,16 +130,16 @@ namespace Unrolled.Generator
                 return new Result<NetworkSpec?>(spec, default);
             }
 
-            private static LayerSpec? ParseLayer(AttributeData data, AttributeSyntax? syntax, int index, int width, int parameterOffset,
+            private static LayerSpec? ParseLayer(LayerKind kind, AttributeData data, AttributeSyntax? syntax, int index, int width, int parameterOffset,
                 int statisticsOffset, string name, string where, List<DiagnosticInfo> errors)
             {
                 ImmutableArray<TypedConstant> args = data.ConstructorArguments;
                 LayerSpec Make(LayerKind kind, int outputs = -1, bool useBias = false, InitKind init = InitKind.XavierUniform, double value = 0, double epsilon = 0) =>
                     new LayerSpec(index, kind, width, outputs < 0 ? width : outputs, useBias, init, value, epsilon, parameterOffset, statisticsOffset);
 
-                switch (data.AttributeClass!.Name)
+                switch (kind)
                 {
-                    case WellKnownNames.DenseAttribute:
+                    case LayerKind.Dense:
                     {
                         int units = (int)args[0].Value!;
                         bool useBias = true;
@@ -179,15 +163,15 @@ namespace Unrolled.Generator
                         }
                         return Make(LayerKind.Dense, units, useBias, init);
                     }
-                    case WellKnownNames.ReLUAttribute:
+                    case LayerKind.ReLU:
                         return Make(LayerKind.ReLU);
-                    case WellKnownNames.SigmoidAttribute:
+                    case LayerKind.Sigmoid:
                         return Make(LayerKind.Sigmoid);
-                    case WellKnownNames.TanhAttribute:
+                    case LayerKind.Tanh:
                         return Make(LayerKind.Tanh);
-                    case WellKnownNames.SoftmaxAttribute:
+                    case LayerKind.Softmax:
                         return Make(LayerKind.Softmax);
-                    case WellKnownNames.LeakyReLUAttribute:
+                    case LayerKind.LeakyReLU:
                     {
                         double slope = args.Length == 0 ? DefaultLeakySlope : (double)args[0].Value!;
                         if (!(slope >= 0) || double.IsInfinity(slope))
@@ -195,14 +179,14 @@ namespace Unrolled.Generator
                                 "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)"));
                         return Make(LayerKind.LeakyReLU, value: slope);
                     }
-                    case WellKnownNames.DropoutAttribute:
+                    case LayerKind.Dropout:
                     {
                         double rate = (double)args[0].Value!;
                         if (!(rate >= 0 && rate < 1))
                             errors.Add(DiagnosticInfo.Create(DropoutRateOutOfRange, syntax, Format(rate), index, name));
                         return Make(LayerKind.Dropout, value: rate);
                     }
-                    case WellKnownNames.BatchNormAttribute:
+                    case LayerKind.BatchNorm:
                     {
                         double momentum = DefaultBatchNormMomentum, epsilon = DefaultBatchNormEpsilon;
                         foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
@@ -249,25 +233,6 @@ namespace Unrolled.Generator
                     string also = notPartial.Count == 0 ? string.Empty
                         : $" ({(selfPartial ? "its" : "and so must its")} containing type{(notPartial.Count > 1 ? "s" : string.Empty)} {string.Join(", ", notPartial)}{(selfPartial ? " must be partial too" : string.Empty)})";
                     errors.Add(DiagnosticInfo.Create(NetworkMustBePartial, identifier, name, also));
-                }
-            }
-
-            private static bool IsLayerAttribute(INamedTypeSymbol type)
-            {
-                if (type.ContainingNamespace is not { Name: WellKnownNames.Namespace } ns || !ns.ContainingNamespace.IsGlobalNamespace) return false;
-                switch (type.Name)
-                {
-                    case WellKnownNames.DenseAttribute:
-                    case WellKnownNames.ReLUAttribute:
-                    case WellKnownNames.LeakyReLUAttribute:
-                    case WellKnownNames.SigmoidAttribute:
-                    case WellKnownNames.TanhAttribute:
-                    case WellKnownNames.SoftmaxAttribute:
-                    case WellKnownNames.BatchNormAttribute:
-                    case WellKnownNames.DropoutAttribute:
-                        return true;
-                    default:
-                        return false;
                 }
             }
 

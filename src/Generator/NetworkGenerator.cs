@@ -21,7 +21,7 @@ namespace Unrolled.Generator
             //    Only strings, numbers and equatable collections leave this step: no ISymbol, SyntaxNode or Compilation.
             IncrementalValuesProvider<Result<NetworkSpec?>> parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
-                    WellKnownNames.NetworkAttribute,
+                    Shared.LayerAttributes.NetworkAttributeName,
                     predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
                     transform: static (ctx, ct) => Parser.Parse(ctx, ct))
                 .WithTrackingName(TrackingNames.Parse);

@@ -1,11 +1,9 @@
 using Unrolled.Generator.Diagnostics;
 using Unrolled.Generator.Helpers;
+using Unrolled.Shared;
 
 namespace Unrolled.Generator.Model
 {
-    /// <summary>Mirror of Unrolled.LayerKind (the generator does not reference the runtime assembly).</summary>
-    internal enum LayerKind { Dense, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, BatchNorm, Dropout }
-
     /// <summary>Mirror of Unrolled.Loss.</summary>
     internal enum LossKind { CrossEntropy = 0, BinaryCrossEntropy = 1, MeanSquaredError = 2 }
 

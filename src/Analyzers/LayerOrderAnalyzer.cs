@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Unrolled.Shared;
+using static Unrolled.Analyzers.DiagnosticDescriptors;
+
+namespace Unrolled.Analyzers
+{
+    /// <summary>
+    /// Layer order: BatchNorm after an activation (UNR0101), Dropout before BatchNorm (UNR0104) or before the
+    /// activation (UNR0105), two activations in a row (UNR0106), Dense after Dense (UNR0107), a layer after the output
+    /// activation or Dropout/BatchNorm last (UNR0110), an activation right before the output Softmax/Sigmoid (UNR0113).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class LayerOrderAnalyzer : NetworkAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            BatchNormAfterActivation, DropoutBeforeBatchNorm, DropoutBeforeActivation, TwoActivations, DenseAfterDense, LayerAfterOutput, ActivationBeforeOutput);
+
+        private protected override void Analyze(NetworkModel network, Action<Diagnostic> report)
+        {
+            List<LayerAttribute> layers = network.Layers;
+            int last = layers.Count - 1;
+            bool IsOutputActivation(int i) => i == last && layers[i].Kind is LayerKind.Softmax or LayerKind.Sigmoid;
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerAttribute layer = layers[i];
+                LayerAttribute? previous = i > 0 ? layers[i - 1] : null;
+                LayerAttribute? next = i < last ? layers[i + 1] : null;
+
+                if (layer.Kind == LayerKind.BatchNorm && previous is { IsActivation: true } activation)
+                    report(Diagnostic.Create(BatchNormAfterActivation, network.LocationOf(i), NetworkModel.Properties(i, i - 1), activation.Name));
+
+                if (layer.Kind == LayerKind.Dropout && next is { Kind: LayerKind.BatchNorm })
+                {
+                    bool activationAfter = i + 2 <= last && layers[i + 2].IsActivation && !IsOutputActivation(i + 2);
+                    string also = activationAfter ? $" and its [{layers[i + 2].Name}]" : string.Empty;
+                    report(Diagnostic.Create(DropoutBeforeBatchNorm, network.LocationOf(i), NetworkModel.Properties(i, activationAfter ? i + 2 : i + 1), also));
+                }
+
+                if (layer.Kind == LayerKind.Dropout && next is { IsActivation: true } following && !IsOutputActivation(i + 1))
+                    report(Diagnostic.Create(DropoutBeforeActivation, network.LocationOf(i), NetworkModel.Properties(i, i + 1), following.Name));
+
+                if (layer.IsActivation && previous is { IsActivation: true } before && !IsOutputActivation(i))
+                    report(Diagnostic.Create(TwoActivations, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, before.Name));
+
+                if (layer.Kind == LayerKind.Dense)
+                {
+                    int j = i - 1;
+                    while (j >= 0 && layers[j].Kind is LayerKind.BatchNorm or LayerKind.Dropout) j--;
+                    if (j >= 0 && layers[j].Kind == LayerKind.Dense)
+                        report(Diagnostic.Create(DenseAfterDense, network.LocationOf(i), NetworkModel.Properties(i), i + 1, j + 1));
+                }
+
+                if (previous is { Kind: LayerKind.Softmax })
+                    report(Diagnostic.Create(LayerAfterOutput, network.LocationOf(i), NetworkModel.Properties(i),
+                        $"[{layer.Name}] after Softmax: Softmax produces the output probabilities; remove [{layer.Name}] or move it before [Softmax]"));
+                else if (i == last && layer.Kind is LayerKind.Dropout or LayerKind.BatchNorm)
+                    report(Diagnostic.Create(LayerAfterOutput, network.LocationOf(i), NetworkModel.Properties(i),
+                        $"{layer.Name} as the last layer changes the predictions themselves: remove [{layer.Name}]"));
+
+                if (IsOutputActivation(i) && previous is { IsActivation: true } clipping)
+                    report(Diagnostic.Create(ActivationBeforeOutput, network.LocationOf(i - 1), NetworkModel.Properties(i - 1), clipping.Name, layer.Name));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Output layer and loss: Softmax with a loss other than cross-entropy (UNR0102), cross-entropy on logits (UNR0103),
+    /// Softmax over one unit or Sigmoid with cross-entropy (UNR0108), other mismatches (UNR0109).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class LossPairingAnalyzer : NetworkAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            SoftmaxWithoutCrossEntropy, CrossEntropyWithoutSoftmax, WrongOutputForClasses, OutputDoesNotMatchLoss);
+
+        private protected override void Analyze(NetworkModel network, Action<Diagnostic> report)
+        {
+            List<LayerAttribute> layers = network.Layers;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].Kind == LayerKind.Softmax && network.Widths[i] == 1)
+                    report(Diagnostic.Create(WrongOutputForClasses, network.LocationOf(i), NetworkModel.Properties(i),
+                        "Softmax over a single unit always outputs 1: use [Sigmoid] with Loss.BinaryCrossEntropy for a yes/no output, or more units with [Softmax] and Loss.CrossEntropy"));
+            }
+
+            int last = layers.Count - 1;
+            LayerAttribute output = layers[last];
+            if (output.Kind is LayerKind.Dropout or LayerKind.BatchNorm) return; // UNR0110 says that first
+            string lossName = NetworkModel.LossName(network.Loss);
+            switch (network.Loss)
+            {
+                case NetworkModel.CrossEntropy:
+                    if (output.Kind == LayerKind.Dense)
+                        report(Diagnostic.Create(CrossEntropyWithoutSoftmax, network.LocationOf(last), NetworkModel.Properties(last), "Dense (logits)"));
+                    else if (output.Kind == LayerKind.Sigmoid)
+                        report(Diagnostic.Create(WrongOutputForClasses, network.LocationOf(last), NetworkModel.Properties(last),
+                            "Sigmoid output with cross-entropy: use [Softmax] with Loss.CrossEntropy for one class per sample, or Loss.BinaryCrossEntropy for independent yes/no outputs"));
+                    else if (output.Kind != LayerKind.Softmax)
+                        report(Diagnostic.Create(OutputDoesNotMatchLoss, network.LocationOf(last), NetworkModel.Properties(last), output.Name, lossName,
+                            $"cross-entropy needs probabilities; end with [Softmax] instead of [{output.Name}]"));
+                    break;
+                default:
+                    if (output.Kind == LayerKind.Softmax && network.Widths[last] > 1)
+                        report(Diagnostic.Create(SoftmaxWithoutCrossEntropy, network.LocationOf(last), NetworkModel.Properties(last), lossName));
+                    else if (network.Loss == NetworkModel.BinaryCrossEntropy && output.Kind != LayerKind.Sigmoid && output.Kind != LayerKind.Softmax)
+                        report(Diagnostic.Create(OutputDoesNotMatchLoss, network.LocationOf(last), NetworkModel.Properties(last), output.Name, lossName,
+                            $"binary cross-entropy needs probabilities in (0, 1); end with [Sigmoid]{(output.Kind == LayerKind.Dense ? string.Empty : $" instead of [{output.Name}]")}"));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Design suggestions: bias before BatchNorm (UNR0111), initialiser vs activation (UNR0112), deep saturating stacks (UNR0114).</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class LayerConfigurationAnalyzer : NetworkAnalyzer
+    {
+        // Unrolled.Init values.
+        private static readonly string[] s_inits = { "XavierUniform", "XavierNormal", "HeUniform", "HeNormal", "LeCunNormal" };
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(BiasBeforeBatchNorm, InitUnsuited, SaturatingStack);
+
+        private protected override void Analyze(NetworkModel network, Action<Diagnostic> report)
+        {
+            List<LayerAttribute> layers = network.Layers;
+            int saturating = 0;
+            bool batchNorm = layers.Exists(l => l.Kind == LayerKind.BatchNorm);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerAttribute layer = layers[i];
+                if (layer.IsSaturating && ++saturating == 4 && !batchNorm)
+                    report(Diagnostic.Create(SaturatingStack, network.LocationOf(i), NetworkModel.Properties(i), layers.FindAll(l => l.IsSaturating).Count));
+                if (layer.Kind != LayerKind.Dense) continue;
+
+                bool useBias = layer.Named("UseBias") is not false;
+                if (useBias && i + 1 < layers.Count && layers[i + 1].Kind == LayerKind.BatchNorm)
+                    report(Diagnostic.Create(BiasBeforeBatchNorm, network.LocationOf(i), NetworkModel.Properties(i), i + 1));
+
+                // The activation this layer feeds (through Dropout; BatchNorm in between rescales anyway).
+                int j = i + 1;
+                while (j < layers.Count && layers[j].Kind == LayerKind.Dropout) j++;
+                if (j >= layers.Count) continue;
+                int init = layer.Named("Init") is int value ? value : 0;
+                if (init < 0 || init >= s_inits.Length) continue;
+                string? better = layers[j].Kind switch
+                {
+                    LayerKind.ReLU or LayerKind.LeakyReLU => init switch { 0 => "HeUniform", 1 => "HeNormal", 4 => "HeNormal", _ => null },
+                    LayerKind.Tanh or LayerKind.Sigmoid => init switch { 2 => "XavierUniform", 3 => "XavierNormal", _ => null },
+                    _ => null,
+                };
+                if (better != null)
+                    report(Diagnostic.Create(InitUnsuited, network.LocationOf(i), NetworkModel.Properties(i, init: better), i + 1, s_inits[init], layers[j].Name, better));
+            }
+        }
+    }
+}

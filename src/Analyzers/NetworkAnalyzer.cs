@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Unrolled.Shared;
+
+namespace Unrolled.Analyzers
+{
+    /// <summary>A [Network] class as the analyzers see it: its layers in source order, their widths, and its loss.</summary>
+    internal sealed class NetworkModel
+    {
+        private NetworkModel(INamedTypeSymbol type, List<LayerAttribute> layers, int[] widths, int loss)
+        {
+            Type = type;
+            Layers = layers;
+            Widths = widths;
+            Loss = loss;
+        }
+
+        public INamedTypeSymbol Type { get; }
+
+        /// <summary>Layer attributes in source order.</summary>
+        public List<LayerAttribute> Layers { get; }
+
+        /// <summary>Output width of each layer.</summary>
+        public int[] Widths { get; }
+
+        /// <summary>Unrolled.Loss as an int: 0 cross-entropy, 1 binary cross-entropy, 2 mean squared error.</summary>
+        public int Loss { get; }
+
+        public const int CrossEntropy = 0, BinaryCrossEntropy = 1, MeanSquaredError = 2;
+
+        public static string LossName(int loss) => loss switch
+        {
+            CrossEntropy => "cross-entropy",
+            BinaryCrossEntropy => "binary cross-entropy",
+            _ => "mean squared error",
+        };
+
+        /// <summary>Null when the class has no layers, broken attributes (the compiler reports them), or layers on several
+        /// declarations (UNR0004, the generator's): there is no order to reason about.</summary>
+        public static NetworkModel? Read(INamedTypeSymbol type, AttributeData network, CancellationToken cancellationToken)
+        {
+            if (!Valid(network)) return null;
+            List<LayerAttribute> layers = LayerAttributes.InSourceOrder(type, cancellationToken);
+            if (layers.Count == 0 || LayerAttributes.DeclarationCount(layers) > 1 || layers.Any(l => !Valid(l.Data) || l.Syntax is null)) return null;
+
+            int width = network.ConstructorArguments[0].Value is int inputs ? inputs : 1;
+            var widths = new int[layers.Count];
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].Kind == LayerKind.Dense && layers[i].Data.ConstructorArguments[0].Value is int units) width = units;
+                widths[i] = width;
+            }
+            int loss = 0;
+            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+                if (argument.Key == "Loss" && argument.Value.Value is int value) loss = value;
+            return new NetworkModel(type, layers, widths, loss);
+        }
+
+        private static bool Valid(AttributeData data) =>
+            data.AttributeConstructor != null
+            && data.ConstructorArguments.All(a => a.Kind != TypedConstantKind.Error)
+            && data.NamedArguments.All(a => a.Value.Kind != TypedConstantKind.Error);
+
+        public Location LocationOf(int index) => Layers[index].Syntax!.GetLocation();
+
+        /// <summary>Properties that tell a code fix which layer (and, optionally, which position) a diagnostic is about.</summary>
+        public static ImmutableDictionary<string, string?> Properties(int layer, int? target = null, string? init = null)
+        {
+            var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+            builder.Add(DiagnosticDescriptors.LayerIndex, layer.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (target is int t) builder.Add(DiagnosticDescriptors.TargetIndex, t.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (init != null) builder.Add(DiagnosticDescriptors.Init, init);
+            return builder.ToImmutable();
+        }
+    }
+
+    /// <summary>
+    /// Base of the layer analyzers: resolves [Network] once per compilation, builds a <see cref="NetworkModel"/> per
+    /// network class, skips generated code and runs concurrently.
+    /// </summary>
+    public abstract class NetworkAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public sealed override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                INamedTypeSymbol? networkAttribute = start.Compilation.GetTypeByMetadataName(LayerAttributes.NetworkAttributeName);
+                if (networkAttribute is null) return; // the runtime is not referenced: nothing to analyse
+                start.RegisterSymbolAction(symbolContext =>
+                {
+                    var type = (INamedTypeSymbol)symbolContext.Symbol;
+                    AttributeData? network = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, networkAttribute));
+                    if (network is null) return;
+                    NetworkModel? model = NetworkModel.Read(type, network, symbolContext.CancellationToken);
+                    if (model != null) Analyze(model, symbolContext.ReportDiagnostic);
+                }, SymbolKind.NamedType);
+            });
+        }
+
+        private protected abstract void Analyze(NetworkModel network, Action<Diagnostic> report);
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Unrolled.Analyzers.DiagnosticDescriptors;
+
+namespace Unrolled.CodeFixes
+{
+    /// <summary>Base of the layer fixers: one code action per diagnostic, titled by <see cref="Title"/>, editing the root.</summary>
+    public abstract class LayerCodeFixer : CodeFixProvider
+    {
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (Diagnostic diagnostic in context.Diagnostics)
+            {
+                var found = await LayerSyntax.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
+                if (found is null) continue;
+                (SyntaxNode root, ClassDeclarationSyntax declaration, var layers) = found.Value;
+                int index = LayerSyntax.Index(diagnostic, LayerIndex);
+                if (index < 0 || index >= layers.Count) continue;
+                string? title = Title(diagnostic, layers[index]);
+                if (title is null) continue;
+                Document document = context.Document;
+                context.RegisterCodeFix(
+                    CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(Fix(root, declaration, layers, index, diagnostic))), equivalenceKey: title),
+                    diagnostic);
+            }
+        }
+
+        /// <summary>The code action's title (also its equivalence key), or null when no fix applies.</summary>
+        private protected abstract string? Title(Diagnostic diagnostic, AttributeSyntax layer);
+
+        private protected abstract SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic);
+
+        private protected static string Name(AttributeSyntax attribute) => attribute.Name.ToString();
+    }
+
+    /// <summary>Moves a layer: BatchNorm before the activation (UNR0101), Dropout after BatchNorm and its activation
+    /// (UNR0104) or after the activation (UNR0105). No fix-all: moves in one class interact.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
+    public sealed class MoveLayerCodeFixer : LayerCodeFixer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+            ImmutableArray.Create(BatchNormAfterActivation.Id, DropoutBeforeBatchNorm.Id, DropoutBeforeActivation.Id);
+
+        /// <inheritdoc />
+        public override FixAllProvider? GetFixAllProvider() => null;
+
+        private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) =>
+            diagnostic.Id == BatchNormAfterActivation.Id ? "Move [BatchNorm] before the activation" : "Move [Dropout] after the activation";
+
+        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
+        {
+            int target = LayerSyntax.Index(diagnostic, TargetIndex);
+            return target < 0 || target >= layers.Count ? root : LayerSyntax.Move(root, layers, index, target);
+        }
+    }
+
+    /// <summary>Removes a layer: the second of two activations (UNR0106), a layer after the output or Dropout/BatchNorm
+    /// last (UNR0110), an activation before the output Softmax/Sigmoid (UNR0113).</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
+    public sealed class RemoveLayerCodeFixer : LayerCodeFixer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+            ImmutableArray.Create(TwoActivations.Id, LayerAfterOutput.Id, ActivationBeforeOutput.Id);
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) => $"Remove [{Name(layer)}]";
+
+        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic) =>
+            LayerSyntax.Remove(root, layers[index]);
+    }
+
+    /// <summary>Inserts [ReLU] between two Dense layers (UNR0107) or appends [Softmax] (UNR0103).</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
+    public sealed class InsertLayerCodeFixer : LayerCodeFixer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DenseAfterDense.Id, CrossEntropyWithoutSoftmax.Id);
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) =>
+            diagnostic.Id == DenseAfterDense.Id ? "Insert [ReLU] between the Dense layers" : "Append [Softmax]";
+
+        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic) =>
+            diagnostic.Id == DenseAfterDense.Id
+                ? LayerSyntax.Insert(root, declaration, layers[index], "ReLU", after: false)
+                : LayerSyntax.Insert(root, declaration, layers[index], "Softmax", after: true);
+    }
+
+    /// <summary>Edits an attribute argument: Loss = CrossEntropy on [Network] (UNR0102), UseBias = false (UNR0111),
+    /// the suggested Init (UNR0112).</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
+    public sealed class AttributeArgumentCodeFixer : LayerCodeFixer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(SoftmaxWithoutCrossEntropy.Id, BiasBeforeBatchNorm.Id, InitUnsuited.Id);
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer)
+        {
+            if (diagnostic.Id == SoftmaxWithoutCrossEntropy.Id) return "Set Loss = Loss.CrossEntropy";
+            if (diagnostic.Id == BiasBeforeBatchNorm.Id) return "Set UseBias = false";
+            return diagnostic.Properties.TryGetValue(Init, out string? init) ? $"Set Init = Init.{init}" : null;
+        }
+
+        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
+        {
+            if (diagnostic.Id == SoftmaxWithoutCrossEntropy.Id)
+            {
+                AttributeSyntax? network = declaration.Parent is null ? null : FindNetworkAttribute(root, declaration);
+                return network is null ? root : root.ReplaceNode(network, LayerSyntax.WithNamedArgument(network, "Loss", "global::Unrolled.Loss.CrossEntropy"));
+            }
+            AttributeSyntax dense = layers[index];
+            AttributeSyntax edited = diagnostic.Id == BiasBeforeBatchNorm.Id
+                ? LayerSyntax.WithNamedArgument(dense, "UseBias", "false")
+                : LayerSyntax.WithNamedArgument(dense, "Init", "global::Unrolled.Init." + diagnostic.Properties[Init]);
+            return root.ReplaceNode(dense, edited);
+        }
+
+        /// <summary>[Network] may sit on another partial declaration of the same class in the same file.</summary>
+        private static AttributeSyntax? FindNetworkAttribute(SyntaxNode root, ClassDeclarationSyntax declaration)
+        {
+            static bool IsNetwork(AttributeSyntax a)
+            {
+                string name = a.Name.ToString();
+                return name == "Network" || name == "NetworkAttribute" || name.EndsWith(".Network", System.StringComparison.Ordinal) || name.EndsWith(".NetworkAttribute", System.StringComparison.Ordinal);
+            }
+            AttributeSyntax? own = declaration.AttributeLists.SelectMany(l => l.Attributes).FirstOrDefault(IsNetwork);
+            return own ?? root.DescendantNodes().OfType<ClassDeclarationSyntax>()
+                .Where(c => c.Identifier.ValueText == declaration.Identifier.ValueText)
+                .SelectMany(c => c.AttributeLists).SelectMany(l => l.Attributes).FirstOrDefault(IsNetwork);
+        }
+    }
+
+    /// <summary>Adds <c>partial</c> to a [Network] class and its containing types (UNR0001, reported by the generator).</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
+    public sealed class AddPartialCodeFixer : CodeFixProvider
+    {
+        private const string Title = "Make the network partial";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("UNR0001");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            foreach (Diagnostic diagnostic in context.Diagnostics)
+            {
+                TypeDeclarationSyntax? type = root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                if (root is null || type is null) continue;
+                Document document = context.Document;
+                context.RegisterCodeFix(CodeAction.Create(Title, _ => Task.FromResult(document.WithSyntaxRoot(AddPartial(root, type))), Title), diagnostic);
+            }
+        }
+
+        private static SyntaxNode AddPartial(SyntaxNode root, TypeDeclarationSyntax type)
+        {
+            var targets = type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToList();
+            return root.ReplaceNodes(targets, (_, rewritten) =>
+            {
+                SyntaxToken partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+                if (rewritten.Modifiers.Count > 0) return rewritten.WithModifiers(rewritten.Modifiers.Add(partial));
+                // No modifiers: "partial" takes the keyword's indentation and comments.
+                SyntaxToken keyword = rewritten.Keyword;
+                return rewritten
+                    .WithKeyword(keyword.WithLeadingTrivia())
+                    .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(keyword.LeadingTrivia)));
+            });
+        }
+    }
+}

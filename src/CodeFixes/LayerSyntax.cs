@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Unrolled.Analyzers;
+using Unrolled.Shared;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace Unrolled.CodeFixes
+{
+    /// <summary>
+    /// Syntax edits on a network's layer attributes that keep comments and formatting: each position in the attribute
+    /// lists keeps its own brackets and trivia, only the attributes inside move.
+    /// </summary>
+    internal static class LayerSyntax
+    {
+        /// <summary>The class declaration a diagnostic points into, and its layer attributes in source order.</summary>
+        public static async Task<(SyntaxNode Root, ClassDeclarationSyntax Class, List<AttributeSyntax> Layers)?> FindAsync(
+            Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null) return null;
+            ClassDeclarationSyntax? declaration = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<ClassDeclarationSyntax>();
+            if (declaration is null) return null;
+            var layers = declaration.AttributeLists
+                .SelectMany(list => list.Attributes)
+                .Where(attribute => LayerAttributes.KindOf(model.GetTypeInfo(attribute, cancellationToken).Type as INamedTypeSymbol) != null)
+                .ToList();
+            return (root, declaration, layers);
+        }
+
+        public static int Index(Diagnostic diagnostic, string key) =>
+            diagnostic.Properties.TryGetValue(key, out string? value) && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) ? index : -1;
+
+        /// <summary>Moves the layer at <paramref name="from"/> to position <paramref name="to"/>; the layers between shift by one.</summary>
+        public static SyntaxNode Move(SyntaxNode root, List<AttributeSyntax> layers, int from, int to)
+        {
+            var contents = new Dictionary<AttributeSyntax, AttributeSyntax>();
+            if (from < to)
+            {
+                for (int k = from; k < to; k++) contents[layers[k]] = layers[k + 1];
+            }
+            else
+            {
+                for (int k = from; k > to; k--) contents[layers[k]] = layers[k - 1];
+            }
+            contents[layers[to]] = layers[from];
+            return root.ReplaceNodes(contents.Keys, (original, _) => contents[original].WithTriviaFrom(original));
+        }
+
+        /// <summary>Removes one layer attribute (its whole list when it is alone in it), keeping comments above it.</summary>
+        public static SyntaxNode Remove(SyntaxNode root, AttributeSyntax layer)
+        {
+            var list = (AttributeListSyntax)layer.Parent!;
+            SyntaxNode target = list.Attributes.Count == 1 ? list : layer;
+            bool comments = target.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            return root.RemoveNode(target, comments ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia)!;
+        }
+
+        /// <summary>Inserts <c>[name]</c> just before (or after) <paramref name="anchor"/>, in the anchor's style.</summary>
+        public static SyntaxNode Insert(SyntaxNode root, ClassDeclarationSyntax declaration, AttributeSyntax anchor, string name, bool after)
+        {
+            var anchorList = (AttributeListSyntax)anchor.Parent!;
+            AttributeSyntax inserted = Attribute(IdentifierName(name));
+            if (anchorList.Attributes.Count > 1)
+            {
+                int position = anchorList.Attributes.IndexOf(anchor) + (after ? 1 : 0);
+                AttributeListSyntax widened = anchorList.WithAttributes(anchorList.Attributes.Insert(position, inserted)).WithAdditionalAnnotations(Formatter.Annotation);
+                return root.ReplaceNode(anchorList, widened);
+            }
+
+            int index = declaration.AttributeLists.IndexOf(anchorList);
+            AttributeListSyntax list = AttributeList(SingletonSeparatedList(inserted));
+            SyntaxList<AttributeListSyntax> lists = declaration.AttributeLists;
+            if (after)
+            {
+                // [Dense(10)]⏎  →  [Dense(10)] [Softmax]⏎
+                list = list.WithLeadingTrivia(Space).WithTrailingTrivia(anchorList.GetTrailingTrivia());
+                lists = lists.Replace(anchorList, anchorList.WithTrailingTrivia()).Insert(index + 1, list);
+            }
+            else
+            {
+                // ⇥[Dense(10)]  →  ⇥[ReLU] [Dense(10)]
+                list = list.WithLeadingTrivia(anchorList.GetLeadingTrivia()).WithTrailingTrivia(Space);
+                lists = lists.Replace(anchorList, anchorList.WithLeadingTrivia()).Insert(index, list);
+            }
+            return root.ReplaceNode(declaration, declaration.WithAttributeLists(lists));
+        }
+
+        /// <summary>Sets <c>Name = value</c> in an attribute, replacing an existing named argument or appending one.</summary>
+        public static AttributeSyntax WithNamedArgument(AttributeSyntax attribute, string name, string valueExpression)
+        {
+            ExpressionSyntax value = ParseExpression(valueExpression).WithAdditionalAnnotations(Simplifier.Annotation);
+            AttributeArgumentListSyntax arguments = attribute.ArgumentList ?? AttributeArgumentList();
+            AttributeArgumentSyntax? existing = arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+            if (existing != null) return attribute.ReplaceNode(existing.Expression, value.WithTriviaFrom(existing.Expression));
+
+            AttributeArgumentSyntax added = AttributeArgument(
+                NameEquals(IdentifierName(name), Token(SyntaxKind.EqualsToken).WithLeadingTrivia(Space).WithTrailingTrivia(Space)), null, value);
+            var nodes = arguments.Arguments.ToList();
+            var separators = arguments.Arguments.GetSeparators().ToList();
+            if (nodes.Count > 0) separators.Add(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space));
+            nodes.Add(added);
+            return attribute.WithArgumentList(arguments.WithArguments(SeparatedList(nodes, separators)));
+        }
+    }
+}

@@ -12,7 +12,8 @@ using static Unrolled.Analyzers.DiagnosticDescriptors;
 
 namespace Unrolled.CodeFixes
 {
-    /// <summary>Base of the layer fixers: one code action per diagnostic, titled by <see cref="Title"/>, editing the root.</summary>
+    /// <summary>Base of the layer fixers: one code action per diagnostic, titled by <see cref="Title"/>, editing the root;
+    /// the equivalence key is the rule's ID.</summary>
     public abstract class LayerCodeFixer : CodeFixProvider
     {
         /// <inheritdoc />
@@ -29,7 +30,8 @@ namespace Unrolled.CodeFixes
                 if (title is null) continue;
                 Document document = context.Document;
                 context.RegisterCodeFix(
-                    CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(Fix(root, declaration, layers, index, diagnostic))), equivalenceKey: title),
+                    // Keyed by rule, not by title, so "fix all" applies every instance of a rule (titles name the layer).
+                    CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(Fix(root, declaration, layers, index, diagnostic))), equivalenceKey: diagnostic.Id),
                     diagnostic);
             }
         }

@@ -55,12 +55,26 @@ namespace Unrolled.CodeFixes
             return root.ReplaceNodes(contents.Keys, (original, _) => contents[original].WithTriviaFrom(original));
         }
 
-        /// <summary>Removes one layer attribute (its whole list when it is alone in it), keeping comments above it.</summary>
+        /// <summary>Removes one layer attribute (its whole list when it is alone in it), keeping comments above it and the
+        /// line break after it.</summary>
         public static SyntaxNode Remove(SyntaxNode root, AttributeSyntax layer)
         {
             var list = (AttributeListSyntax)layer.Parent!;
-            SyntaxNode target = list.Attributes.Count == 1 ? list : layer;
-            bool comments = target.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            if (list.Attributes.Count > 1) return root.RemoveNode(layer, SyntaxRemoveOptions.KeepNoTrivia)!;
+
+            bool comments = list.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            SyntaxToken previous = list.GetFirstToken().GetPreviousToken();
+            bool endsLine = list.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            bool previousEndsLine = previous.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var marker = new SyntaxAnnotation();
+            root = root.ReplaceNode(list, list.WithAdditionalAnnotations(marker));
+            if (endsLine && !previousEndsLine && previous.RawKind != 0)
+            {
+                // [ReLU] [Dropout]⏎ → [ReLU]⏎ : the line break moves to the layer before.
+                SyntaxToken before = root.FindToken(previous.SpanStart);
+                root = root.ReplaceToken(before, before.WithTrailingTrivia(list.GetTrailingTrivia()));
+            }
+            SyntaxNode target = root.GetAnnotatedNodes(marker).First();
             return root.RemoveNode(target, comments ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia)!;
         }
 
@@ -68,7 +82,8 @@ namespace Unrolled.CodeFixes
         public static SyntaxNode Insert(SyntaxNode root, ClassDeclarationSyntax declaration, AttributeSyntax anchor, string name, bool after)
         {
             var anchorList = (AttributeListSyntax)anchor.Parent!;
-            AttributeSyntax inserted = Attribute(IdentifierName(name));
+            // Tokens without elastic trivia, so the code action's clean-up does not reformat the attribute lists.
+            AttributeSyntax inserted = Attribute(IdentifierName(Identifier(TriviaList(), name, TriviaList())));
             if (anchorList.Attributes.Count > 1)
             {
                 int position = anchorList.Attributes.IndexOf(anchor) + (after ? 1 : 0);
@@ -77,7 +92,9 @@ namespace Unrolled.CodeFixes
             }
 
             int index = declaration.AttributeLists.IndexOf(anchorList);
-            AttributeListSyntax list = AttributeList(SingletonSeparatedList(inserted));
+            AttributeListSyntax list = AttributeList(
+                Token(TriviaList(), SyntaxKind.OpenBracketToken, TriviaList()), null, SingletonSeparatedList(inserted),
+                Token(TriviaList(), SyntaxKind.CloseBracketToken, TriviaList()));
             SyntaxList<AttributeListSyntax> lists = declaration.AttributeLists;
             if (after)
             {

@@ -26,15 +26,16 @@ namespace Unrolled.Generator
                     transform: static (ctx, ct) => Parser.Parse(ctx, ct))
                 .WithTrackingName(TrackingNames.Parse);
 
-            // 2. Diagnostics get their own output: their locations move on every edit above the class,
-            //    and that must not regenerate the source.
+            // 2. Diagnostics get their own output: their locations move on every edit above the class, and that must
+            //    not regenerate the source. The equatable infos hold file paths, not syntax trees; only when reporting
+            //    are they mapped back onto the compilation's tree, so the IDE can squiggle them and offer code fixes.
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
                 .Select(static (r, _) => r.Errors)
                 .Where(static e => e.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
-            context.RegisterSourceOutput(diagnostics, static (spc, errors) =>
+            context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
             {
-                foreach (DiagnosticInfo info in errors) spc.ReportDiagnostic(info.ToDiagnostic());
+                foreach (DiagnosticInfo info in pair.Left) spc.ReportDiagnostic(info.ToDiagnostic(pair.Right));
             });
 
             // 3. Source only for specs that parsed without errors, paired with whether the consumer's C# has

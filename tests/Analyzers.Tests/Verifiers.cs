@@ -41,16 +41,16 @@ namespace Unrolled.Analyzers.Tests
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TCodeFix : CodeFixProvider, new()
     {
-        public static Task Fix(string source, string fixedSource, int iterations = 1)
+        /// <param name="fixAllIterations">How many fix-all passes are needed: one per rule (equivalence key) present.</param>
+        public static Task Fix(string source, string fixedSource, int? fixAllIterations = null)
         {
             var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
             {
                 TestCode = References.Usings + source,
                 FixedCode = References.Usings + fixedSource,
                 ReferenceAssemblies = References.Assemblies,
-                NumberOfIncrementalIterations = iterations,
-                NumberOfFixAllIterations = iterations,
             };
+            if (fixAllIterations is int passes) test.NumberOfFixAllIterations = passes;
             test.TestState.AdditionalReferences.AddRange(References.Extra);
             test.FixedState.AdditionalReferences.AddRange(References.Extra);
             return test.RunAsync();

@@ -8,7 +8,14 @@ namespace Unrolled.Generator.Diagnostics
     /// <summary>Where a diagnostic goes, as plain values (a <see cref="Location"/> holds a syntax tree).</summary>
     internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
     {
-        public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+        public Location ToLocation(Compilation compilation)
+        {
+            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath == FilePath && tree.Length >= Span.End) return Location.Create(tree, Span);
+            }
+            return Location.Create(FilePath, Span, LineSpan);
+        }
 
         public static LocationInfo? From(Location? location) =>
             location is null ? null : new LocationInfo(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
@@ -27,7 +34,8 @@ namespace Unrolled.Generator.Diagnostics
             new DiagnosticInfo(descriptor, LocationInfo.From(location),
                 new EquatableArray<string>(arguments.Select(a => System.Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)));
 
-        public Diagnostic ToDiagnostic() =>
-            Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.Select(a => (object)a).ToArray());
+        /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree of the same path when there is one.</summary>
+        public Diagnostic ToDiagnostic(Compilation compilation) =>
+            Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), Arguments.Select(a => (object)a).ToArray());
     }
 }

@@ -8,10 +8,11 @@ SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
 # What the tests need: ICU for the culture tests (the SDK needs it anyway), Fashion-MNIST for the end-to-end
-# training tests (tests/Training.Tests).
+# training tests, PyTorch 1.13 and NumPy (Debian's, used through /usr/bin/python3) for the peer tests.
 need=()
 ldconfig -p 2>/dev/null | grep -q libicuuc || need+=(libicu72)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+/usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1 || need+=(python3-numpy python3-torch)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}…"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -126,7 +126,9 @@ namespace Unrolled
     /// <summary>
     /// Multiplies the learning rate by <see cref="Factor"/> when the monitored value has not improved for
     /// <see cref="Patience"/> epochs, with Keras semantics (<c>keras.callbacks.ReduceLROnPlateau</c>), including
-    /// <c>cooldown</c> (epochs after a reduction during which no waiting is counted) and <c>min_lr</c>.
+    /// <c>cooldown</c> and <c>min_lr</c>. As in Keras, the cooldown counter is decremented before it is checked, so a
+    /// cooldown of c leaves c − 1 epochs uncounted after a reduction (PyTorch's <c>cooldown = c − 1</c>; and Keras'
+    /// <c>patience = p</c> is PyTorch's <c>patience = p − 1</c>). tests/Peer.Tests compares the two.
     /// Use it as the optimiser's <see cref="Optimizer.Schedule"/> and as a callback.
     /// </summary>
     public sealed class ReduceLROnPlateau : MonitoringCallback, IEpochCallback, ILearningRateSchedule

@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace Unrolled.Peer.Tests
+{
+    /// <summary>
+    /// Unrolled against PyTorch 1.13 on identical weights and batches, float32: forward outputs ≤ 1e-5, gradients and
+    /// statistics ≤ 1e-4, parameters after 10 optimiser steps ≤ 1e-4, learning rates ≤ 1e-6 (relative, see
+    /// <see cref="Peer.AssertClose"/>). The Keras ↔ PyTorch mapping is in peer/torch_peer.py's docstring.
+    /// </summary>
+    public class PeerTests
+    {
+        // ── The layer lists PyTorch rebuilds (checked against the generated Layers so they cannot drift) ──
+
+        private static object Dense(int units, bool bias = true) => new { kind = "Dense", units, bias };
+        private static object Act(string kind) => new { kind };
+        private static object Leaky(double slope) => new { kind = "LeakyReLU", slope };
+        private static object BatchNorm(double momentum = 0.99, double epsilon = 1e-3) => new { kind = "BatchNorm", momentum, epsilon };
+        private static object Dropout(double rate) => new { kind = "Dropout", rate };
+
+        private static readonly Dictionary<Type, object[]> s_layers = new Dictionary<Type, object[]>
+        {
+            [typeof(ReLUClassifier)] = new[] { Dense(13), Act("ReLU"), Dense(5), Act("Softmax") },
+            [typeof(BatchNormClassifier)] = new[] { Dense(13, bias: false), BatchNorm(), Act("ReLU"), Dense(4), Act("Softmax") },
+            [typeof(LeakyBinary)] = new[] { Dense(7), Leaky(0.1), Dense(3), Act("Sigmoid") },
+            [typeof(TanhRegressor)] = new[] { Dense(13), Act("Tanh"), Dense(2) },
+            [typeof(SoftmaxRegressor)] = new[] { Dense(7), Act("Sigmoid"), Dropout(0), Dense(3), Act("Softmax") },
+            [typeof(BatchNormFirstBinary)] = new[] { BatchNorm(0.9, 1e-5), Dense(6), Act("Tanh"), Dense(2), Act("Sigmoid"), Dropout(0) },
+            [typeof(SigmoidCrossEntropy)] = new[] { Dense(3), Act("Sigmoid") },
+            [typeof(TinyNN)] = new[] { Dense(128), Act("ReLU"), Dense(10), Act("Softmax") },
+        };
+
+        private static Dictionary<string, object?> Spec(INetwork<float> net, string mode)
+        {
+            object[] layers = s_layers[net.GetType()];
+            Assert.Equal(net.Layers.Select(l => l.Kind.ToString()), layers.Select(l => (string)l.GetType().GetProperty("kind")!.GetValue(l)!));
+            return new Dictionary<string, object?>
+            {
+                ["mode"] = mode,
+                ["inputs"] = net.InputSize,
+                ["layers"] = layers,
+                ["loss"] = net.Loss.ToString(),
+                ["labels"] = net.Loss == Loss.CrossEntropy,
+                ["targets"] = net.Loss != Loss.CrossEntropy,
+            };
+        }
+
+        public static IEnumerable<object[]> Networks() =>
+            new Func<INetwork<float>>[]
+            {
+                () => new ReLUClassifier(), () => new BatchNormClassifier(), () => new LeakyBinary(), () => new TanhRegressor(),
+                () => new SoftmaxRegressor(), () => new BatchNormFirstBinary(), () => new SigmoidCrossEntropy(),
+            }.SelectMany(f => new[] { 1, 33 }.Select(batch => new object[] { f().GetType().Name, batch, f }));
+
+        /// <summary>Initial weights, moved off the initialiser's zeros and ones, and non-trivial running statistics.</summary>
+        private static void Randomise(INetwork<float> net, int seed)
+        {
+            net.InitializeParameters(seed);
+            var random = SplitMix64.FromSeed(seed + 100);
+            Span<float> p = net.Parameters;
+            for (int i = 0; i < p.Length; i++) p[i] += (float)(0.1 * random.NextGaussian());
+            foreach (LayerInfo layer in net.Layers.Where(l => l.StatisticsCount > 0))
+            {
+                int n = layer.OutputSize;
+                for (int j = 0; j < n; j++)
+                {
+                    net.RunningStatistics[layer.StatisticsOffset + j] = (float)(0.3 * random.NextGaussian());
+                    net.RunningStatistics[layer.StatisticsOffset + n + j] = (float)(0.5 + random.NextDouble());
+                }
+            }
+        }
+
+        private static float[] Normal(int count, int seed, double scale = 1) =>
+            Enumerable.Range(0, count).Select(_ => 0f).ToArray().Select((_, i) => 0f).ToArray() is var values && Fill(values, seed, scale) ? values : values;
+
+        private static bool Fill(float[] values, int seed, double scale)
+        {
+            var random = SplitMix64.FromSeed(seed);
+            for (int i = 0; i < values.Length; i++) values[i] = (float)(scale * random.NextGaussian());
+            return true;
+        }
+
+        /// <summary>Labels (cross-entropy) or targets: uniform in [0, 1] for BCE, normal for MSE.</summary>
+        private static (int[] Labels, float[] Targets) Truth(INetwork<float> net, int count, int seed)
+        {
+            var random = SplitMix64.FromSeed(seed);
+            var labels = new int[count];
+            var targets = new float[count * net.OutputSize];
+            for (int i = 0; i < count; i++) labels[i] = random.NextInt32(net.OutputSize);
+            for (int i = 0; i < targets.Length; i++) targets[i] = net.Loss == Loss.BinaryCrossEntropy ? (float)random.NextDouble() : (float)random.NextGaussian();
+            return (labels, targets);
+        }
+
+        private static void WriteTruth(string dir, INetwork<float> net, int[] labels, float[] targets, params int[] shape)
+        {
+            if (net.Loss == Loss.CrossEntropy) Npy.Write(System.IO.Path.Combine(dir, "labels.npy"), labels, shape);
+            else Npy.Write(System.IO.Path.Combine(dir, "targets.npy"), targets, shape.Append(net.OutputSize).ToArray());
+        }
+
+        private static double[] D(ReadOnlySpan<float> values) => values.ToArray().Select(v => (double)v).ToArray();
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void ForwardLossGradientsAndRunningStatisticsMatchPyTorch(string name, int batch, Func<INetwork<float>> create)
+        {
+            INetwork<float> net = create();
+            Randomise(net, name.Length + batch);
+            // PyTorch's BatchNorm1d refuses training batches of one sample (no variance): inference only then.
+            bool train = !(batch == 1 && net.Layers.Any(l => l.Kind == LayerKind.BatchNorm));
+            float[] x = Normal(batch * net.InputSize, batch, 1.5);
+            (int[] labels, float[] targets) = Truth(net, batch, batch + 1);
+
+            Dictionary<string, object?> spec = Spec(net, "forward_backward");
+            spec["train"] = train;
+            string dir = Peer.NewCase(spec);
+            Npy.Write(System.IO.Path.Combine(dir, "parameters.npy"), net.Parameters.ToArray());
+            Npy.Write(System.IO.Path.Combine(dir, "statistics.npy"), net.RunningStatistics.ToArray());
+            Npy.Write(System.IO.Path.Combine(dir, "x.npy"), x, batch, net.InputSize);
+            WriteTruth(dir, net, labels, targets, batch);
+            Peer.Run(dir);
+
+            var output = new float[batch * net.OutputSize];
+            net.Forward(x, output, batch);
+            Peer.AssertClose("inference output", Peer.Result(dir, "eval_output"), D(output), 1e-5);
+            if (!train) return;
+
+            ReadOnlySpan<float> trainOutput = net.ForwardTraining(x, batch);
+            Peer.AssertClose("training output", Peer.Result(dir, "train_output"), D(trainOutput), 1e-5);
+            float loss = net.Loss == Loss.CrossEntropy ? net.Backward(labels) : net.Backward(targets);
+            Peer.AssertClose("loss", Peer.Result(dir, "loss"), new double[] { loss }, 1e-5);
+            Peer.AssertClose("gradients", Peer.Result(dir, "gradients"), D(net.Gradients), 1e-4);
+            Peer.AssertClose("running statistics", Peer.Result(dir, "statistics_after"), D(net.RunningStatistics), 1e-4);
+        }
+
+        public static IEnumerable<object[]> Optimizers()
+        {
+            yield return new object[] { "sgd", (Func<Optimizer>)(() => new Sgd(0.1)), new { name = "Sgd", lr = 0.1 } };
+            yield return new object[] { "momentum", (Func<Optimizer>)(() => new Sgd(0.05, momentum: 0.9, weightDecay: 1e-3)), new { name = "Sgd", lr = 0.05, momentum = 0.9, weight_decay = 1e-3 } };
+            yield return new object[] { "nesterov", (Func<Optimizer>)(() => new Sgd(0.05, momentum: 0.9, nesterov: true)), new { name = "Sgd", lr = 0.05, momentum = 0.9, nesterov = true } };
+            yield return new object[] { "rmsprop", (Func<Optimizer>)(() => new RmsProp(1e-2)), new { name = "RmsProp", lr = 1e-2, rho = 0.9, epsilon = 1e-7 } };
+            yield return new object[] { "adam", (Func<Optimizer>)(() => new Adam(1e-2)), new { name = "Adam", lr = 1e-2, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } };
+            yield return new object[] { "adam-l2", (Func<Optimizer>)(() => new Adam(1e-2, weightDecay: 0.05)), new { name = "Adam", lr = 1e-2, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weight_decay = 0.05 } };
+            yield return new object[] { "adamw", (Func<Optimizer>)(() => new AdamW(1e-2, weightDecay: 0.05)), new { name = "AdamW", lr = 1e-2, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weight_decay = 0.05 } };
+        }
+
+        [Theory]
+        [MemberData(nameof(Optimizers))]
+        public void TenOptimiserStepsMatchPyTorch(string name, Func<Optimizer> create, object optimizer) =>
+            Train(new BatchNormClassifier(), create(), optimizer, schedule: null, scheduleSpec: null, seed: name.Length);
+
+        [Fact]
+        public void TenStepsWithCosineDecayMatchPyTorch() =>
+            Train(new LeakyBinary(), new Adam(1e-2), new { name = "Adam", lr = 1e-2, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 },
+                new CosineDecay(1e-2, 10, alpha: 0.1), new { name = "CosineDecay", initial = 1e-2, decay_steps = 10, alpha = 0.1 }, seed: 5);
+
+        [Fact]
+        public void TenStepsWithWarmupCosineMatchPyTorch() =>
+            Train(new TanhRegressor(), new Sgd(0.1, momentum: 0.9), new { name = "Sgd", lr = 0.1, momentum = 0.9 },
+                new WarmupCosine(0.1, 3, 10), new { name = "WarmupCosine", peak = 0.1, warmup_steps = 3, total_steps = 10 }, seed: 6);
+
+        private static void Train(INetwork<float> net, Optimizer optimizer, object optimizerSpec, ILearningRateSchedule? schedule, object? scheduleSpec, int seed)
+        {
+            const int steps = 10, batch = 33;
+            Randomise(net, seed);
+            float[] x = Normal(steps * batch * net.InputSize, seed + 1);
+            (int[] labels, float[] targets) = Truth(net, steps * batch, seed + 2);
+            Dictionary<string, object?> spec = Spec(net, "train");
+            spec["optimizer"] = optimizerSpec;
+            spec["schedule"] = scheduleSpec;
+            string dir = Peer.NewCase(spec);
+            Npy.Write(System.IO.Path.Combine(dir, "parameters.npy"), net.Parameters.ToArray());
+            Npy.Write(System.IO.Path.Combine(dir, "statistics.npy"), net.RunningStatistics.ToArray());
+            Npy.Write(System.IO.Path.Combine(dir, "x.npy"), x, steps, batch, net.InputSize);
+            WriteTruth(dir, net, labels, targets, steps, batch);
+            Peer.Run(dir);
+
+            optimizer.Schedule = schedule;
+            var losses = new double[steps];
+            var rates = new double[steps];
+            for (int step = 0; step < steps; step++)
+            {
+                ReadOnlySpan<float> inputs = x.AsSpan(step * batch * net.InputSize, batch * net.InputSize);
+                losses[step] = net.Loss == Loss.CrossEntropy
+                    ? net.ComputeGradients(inputs, labels.AsSpan(step * batch, batch), batch)
+                    : net.ComputeGradients(inputs, targets.AsSpan(step * batch * net.OutputSize, batch * net.OutputSize), batch);
+                rates[step] = optimizer.CurrentLearningRate;
+                optimizer.Step(net);
+            }
+            Peer.AssertClose("learning rates", Peer.Result(dir, "rates"), rates, 1e-6);
+            Peer.AssertClose("losses", Peer.Result(dir, "losses"), losses, 1e-4);
+            Peer.AssertClose("parameters after 10 steps", Peer.Result(dir, "parameters_after"), D(net.Parameters), 1e-4);
+        }
+
+        [Fact]
+        public void CosineDecayMatchesCosineAnnealingLR()
+        {
+            var schedule = new CosineDecay(3e-3, 1000, alpha: 0.01);
+            string dir = Peer.NewCase(new { mode = "schedule", schedule = new { name = "CosineDecay", initial = 3e-3, decay_steps = 1000, alpha = 0.01, steps = 1001 } });
+            Peer.Run(dir);
+            Peer.AssertClose("cosine decay", Peer.Result(dir, "rates"), Enumerable.Range(0, 1001).Select(s => schedule.LearningRate(s)).ToArray(), 1e-6);
+        }
+
+        [Fact]
+        public void WarmupCosineMatchesTheLessonsScheduleUnderLambdaLR()
+        {
+            var schedule = new WarmupCosine(3e-4, 100, 1000);
+            string dir = Peer.NewCase(new { mode = "schedule", schedule = new { name = "WarmupCosine", peak = 3e-4, warmup_steps = 100, total_steps = 1000, steps = 1200 } });
+            Peer.Run(dir);
+            Peer.AssertClose("warmup + cosine", Peer.Result(dir, "rates"), Enumerable.Range(0, 1200).Select(s => schedule.LearningRate(s)).ToArray(), 1e-6);
+        }
+
+        [Fact]
+        public void ReduceLROnPlateauMatchesPyTorchWithPatienceMapped()
+        {
+            double[] metrics = { 1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.91, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93 };
+            var plateau = new ReduceLROnPlateau(0.1, factor: 0.5, patience: 2, minLearningRate: 0.01, minDelta: 0.015, cooldown: 2);
+            var rates = metrics.Select(m => { plateau.Observe(m); return plateau.Current; }).ToArray();
+            string dir = Peer.NewCase(new
+            {
+                mode = "schedule",
+                schedule = new { name = "ReduceLROnPlateau", initial = 0.1, factor = 0.5, patience = 2, min_lr = 0.01, min_delta = 0.015, cooldown = 2, metrics },
+            });
+            Peer.Run(dir);
+            Peer.AssertClose("ReduceLROnPlateau", Peer.Result(dir, "rates"), rates, 1e-6);
+            Assert.True(rates.Distinct().Count() >= 3, "the sequence must exercise at least two reductions");
+        }
+    }
+}

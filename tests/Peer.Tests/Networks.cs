@@ -31,6 +31,11 @@ namespace Unrolled.Peer.Tests
     [Dense(3)] [Sigmoid]
     public partial class SigmoidCrossEntropy { }
 
+    // Dropout with rate > 0 draws other masks than PyTorch: compared in inference mode only.
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(9)] [ReLU] [Dropout(0.5)] [Dense(3)] [Softmax]
+    public partial class DropoutClassifier { }
+
     [Network(784, Loss = Loss.CrossEntropy)]
     [Dense(128)] [ReLU] [Dense(10)] [Softmax]
     public partial class TinyNN { }

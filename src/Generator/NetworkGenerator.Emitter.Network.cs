@@ -153,7 +153,7 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{KindName(layer.Kind)}_{Int(layer.Index)}\", " +
                                 $"\"{Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
-                                $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}),");
+                                $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}, {DoubleLiteral(layer.Value)}, {DoubleLiteral(layer.Epsilon)}, {(layer.UseBias && layer.Kind == LayerKind.Dense ? "true" : "false")}),");
                 }
                 w.WriteLine("    });");
                 w.WriteLine();

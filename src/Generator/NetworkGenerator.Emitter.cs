@@ -118,16 +118,19 @@ namespace Unrolled.Generator
             /// <summary>A literal of the network's type that round-trips: <c>0.99f</c> or <c>0.99</c>.</summary>
             private string Literal(double value)
             {
-                if (_spec.IsDouble)
-                {
-                    string d = value.ToString("R", CultureInfo.InvariantCulture);
-                    if (double.Parse(d, CultureInfo.InvariantCulture) != value) d = value.ToString("G17", CultureInfo.InvariantCulture);
-                    return d.IndexOf('.') >= 0 || d.IndexOf('E') >= 0 ? d : d + ".0";
-                }
+                if (_spec.IsDouble) return DoubleLiteral(value);
                 float f = (float)value;
                 string s = f.ToString("R", CultureInfo.InvariantCulture);
                 if (float.Parse(s, CultureInfo.InvariantCulture) != f) s = f.ToString("G9", CultureInfo.InvariantCulture);
                 return s + "f";
+            }
+
+            /// <summary>A double literal that round-trips, whatever the network's precision.</summary>
+            private static string DoubleLiteral(double value)
+            {
+                string d = value.ToString("R", CultureInfo.InvariantCulture);
+                if (double.Parse(d, CultureInfo.InvariantCulture) != value) d = value.ToString("G17", CultureInfo.InvariantCulture);
+                return d.IndexOf('.') >= 0 || d.IndexOf('E') >= 0 ? d : d + ".0";
             }
 
             /// <summary>A number for comments: 15 significant digits, so 1 − 0.99 reads 0.01.</summary>

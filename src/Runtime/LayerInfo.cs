@@ -27,10 +27,15 @@ namespace Unrolled
     /// </summary>
     public sealed class LayerInfo
     {
-        /// <summary>Creates a layer description (called by generated code).</summary>
+        /// <summary>Creates a layer description (called by generated code). <c>hyperparameter</c> is the LeakyReLU slope,
+        /// Dropout rate or BatchNorm momentum, <c>epsilon</c> the BatchNorm ε (0 for other layers).</summary>
         public LayerInfo(int index, LayerKind kind, string name, string description, int inputSize, int outputSize,
-            int parameterOffset, int parameterCount, int statisticsOffset, int statisticsCount)
+            int parameterOffset, int parameterCount, int statisticsOffset, int statisticsCount,
+            double hyperparameter = 0, double epsilon = 0, bool hasBias = false)
         {
+            Hyperparameter = hyperparameter;
+            Epsilon = epsilon;
+            HasBias = hasBias;
             Index = index;
             Kind = kind;
             Name = name;
@@ -72,6 +77,15 @@ namespace Unrolled
 
         /// <summary>Non-trainable values (BatchNorm: running mean then running variance).</summary>
         public int StatisticsCount { get; }
+
+        /// <summary>LeakyReLU slope, Dropout rate or BatchNorm momentum (Keras convention); 0 for other layers.</summary>
+        public double Hyperparameter { get; }
+
+        /// <summary>BatchNorm ε; 0 for other layers.</summary>
+        public double Epsilon { get; }
+
+        /// <summary>Whether a Dense layer adds a bias (it follows the weights in <c>Parameters</c>).</summary>
+        public bool HasBias { get; }
 
         /// <inheritdoc />
         public override string ToString() => Description;

@@ -123,14 +123,14 @@ namespace Unrolled.Runtime.Tests
 
             var second = new SmallKerasS();
             second.Parameters.Fill(42);
-            WeightsFile.BeforeCommit = _ => throw new IOException("simulated crash before the rename");
+            AtomicFile.BeforeCommit = _ => throw new IOException("simulated crash before the rename");
             try
             {
                 Assert.Throws<IOException>(() => WeightsFile.Save(second, PathOf("net.weights")));
             }
             finally
             {
-                WeightsFile.BeforeCommit = null;
+                AtomicFile.BeforeCommit = null;
             }
             Assert.Equal(previous, File.ReadAllBytes(PathOf("net.weights")));
             Assert.Equal(new[] { "net.weights" }, Directory.GetFiles(_directory).Select(Path.GetFileName)); // no temporary left behind

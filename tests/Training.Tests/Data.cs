@@ -16,4 +16,10 @@ namespace Unrolled.Training.Tests
     [Network(784, Loss = Loss.CrossEntropy)]
     [Dense(128)] [ReLU] [Dense(10)] [Softmax]
     public partial class TinyNN { }
+
+    [Network(784, Loss = Loss.CrossEntropy)]
+    [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]
+    [Dense(128)] [ReLU] [Dropout(0.3)]
+    [Dense(10)] [Softmax]
+    public partial class FashionNet { }
 }

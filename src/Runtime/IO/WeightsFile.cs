@@ -16,8 +16,7 @@ namespace Unrolled
     /// parameters, then statistics (little-endian)
     /// u32 CRC-32 of everything before it
     /// </code>
-    /// Saving writes a temporary file beside the target, flushes it to disk and renames it over the target, so a crash
-    /// leaves either the old file or the new one, never half of one. Loading checks everything before it changes the
+    /// Saving is atomic (<see cref="AtomicFile"/>): a crash leaves either the old file or the new one, never half of one. Loading checks everything before it changes the
     /// network; a foreign, truncated or corrupted file is an <see cref="InvalidDataException"/> that says which.
     /// </summary>
     public static class WeightsFile
@@ -27,38 +26,11 @@ namespace Unrolled
 
         private static readonly byte[] s_magic = { (byte)'U', (byte)'N', (byte)'R', (byte)'W' };
 
-        /// <summary>For tests: runs after the temporary file is complete and before it replaces the target.</summary>
-        internal static Action<string>? BeforeCommit { get; set; }
-
         /// <summary>Writes <paramref name="network"/>'s parameters and running statistics to <paramref name="path"/> atomically.</summary>
         public static void Save<T>(INetwork<T> network, string path) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            if (string.IsNullOrEmpty(path)) throw new ArgumentException("A path is required.", nameof(path));
-            byte[] content = Serialize(network);
-            string fullPath = Path.GetFullPath(path);
-            string directory = Path.GetDirectoryName(fullPath) ?? ".";
-            Directory.CreateDirectory(directory);
-            string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    stream.Write(content, 0, content.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-                BeforeCommit?.Invoke(temporary);
-#if NETSTANDARD2_0
-                if (File.Exists(fullPath)) File.Replace(temporary, fullPath, null);
-                else File.Move(temporary, fullPath);
-#else
-                File.Move(temporary, fullPath, overwrite: true);
-#endif
-            }
-            finally
-            {
-                if (File.Exists(temporary)) File.Delete(temporary);
-            }
+            AtomicFile.WriteAllBytes(path, Serialize(network));
         }
 
         /// <summary>Reads <paramref name="path"/> into <paramref name="network"/>, or throws without touching it.</summary>

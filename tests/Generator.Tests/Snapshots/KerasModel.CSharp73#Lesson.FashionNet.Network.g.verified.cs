@@ -97,15 +97,15 @@ namespace Lesson
         private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
             global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
             {
-                new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 784 → 256 (200,960 parameters, Xavier uniform init)", 784, 256, 0, 200960, 0, 0),
-                new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.BatchNorm, "batch_norm_2", "BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics)", 256, 256, 200960, 512, 0, 512),
-                new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.ReLU, "relu_3", "ReLU", 256, 256, 201472, 0, 512, 0),
-                new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dropout, "dropout_4", "Dropout, p = 0.4 (training only)", 256, 256, 201472, 0, 512, 0),
-                new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Dense, "dense_5", "Dense 256 → 128 (32,896 parameters, Xavier uniform init)", 256, 128, 201472, 32896, 512, 0),
-                new global::Unrolled.LayerInfo(6, global::Unrolled.LayerKind.ReLU, "relu_6", "ReLU", 128, 128, 234368, 0, 512, 0),
-                new global::Unrolled.LayerInfo(7, global::Unrolled.LayerKind.Dropout, "dropout_7", "Dropout, p = 0.3 (training only)", 128, 128, 234368, 0, 512, 0),
-                new global::Unrolled.LayerInfo(8, global::Unrolled.LayerKind.Dense, "dense_8", "Dense 128 → 10 (1,290 parameters, Xavier uniform init)", 128, 10, 234368, 1290, 512, 0),
-                new global::Unrolled.LayerInfo(9, global::Unrolled.LayerKind.Softmax, "softmax_9", "Softmax over 10 outputs", 10, 10, 235658, 0, 512, 0),
+                new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 784 → 256 (200,960 parameters, Xavier uniform init)", 784, 256, 0, 200960, 0, 0, 0.0, 0.0, true),
+                new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.BatchNorm, "batch_norm_2", "BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics)", 256, 256, 200960, 512, 0, 512, 0.99, 0.001, false),
+                new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.ReLU, "relu_3", "ReLU", 256, 256, 201472, 0, 512, 0, 0.0, 0.0, false),
+                new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dropout, "dropout_4", "Dropout, p = 0.4 (training only)", 256, 256, 201472, 0, 512, 0, 0.4, 0.0, false),
+                new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Dense, "dense_5", "Dense 256 → 128 (32,896 parameters, Xavier uniform init)", 256, 128, 201472, 32896, 512, 0, 0.0, 0.0, true),
+                new global::Unrolled.LayerInfo(6, global::Unrolled.LayerKind.ReLU, "relu_6", "ReLU", 128, 128, 234368, 0, 512, 0, 0.0, 0.0, false),
+                new global::Unrolled.LayerInfo(7, global::Unrolled.LayerKind.Dropout, "dropout_7", "Dropout, p = 0.3 (training only)", 128, 128, 234368, 0, 512, 0, 0.3, 0.0, false),
+                new global::Unrolled.LayerInfo(8, global::Unrolled.LayerKind.Dense, "dense_8", "Dense 128 → 10 (1,290 parameters, Xavier uniform init)", 128, 10, 234368, 1290, 512, 0, 0.0, 0.0, true),
+                new global::Unrolled.LayerInfo(9, global::Unrolled.LayerKind.Softmax, "softmax_9", "Softmax over 10 outputs", 10, 10, 235658, 0, 512, 0, 0.0, 0.0, false),
             });
 
         /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

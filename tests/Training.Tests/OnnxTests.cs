@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Unrolled.Training.Tests
+{
+    /// <summary>The lesson's networks, trained, exported to ONNX and run by ONNX Runtime 1.31: the outputs equal Forward.</summary>
+    public class OnnxTests
+    {
+        private readonly ITestOutputHelper _output;
+
+        public OnnxTests(ITestOutputHelper output) => _output = output;
+
+        public static IEnumerable<object[]> Networks() => new object[][]
+        {
+            new object[] { "TinyNN", (Func<INetwork<float>>)(() => new TinyNN()) },
+            new object[] { "FashionNet", (Func<INetwork<float>>)(() => new FashionNet()) },
+        };
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void OnnxRuntimeReproducesForwardOnAThousandTestImages(string name, Func<INetwork<float>> create)
+        {
+            INetwork<float> net = create();
+            // Train briefly, so weights and BatchNorm running statistics are far from their initial values.
+            net.Fit(Data.Training.Slice(0, 6000), new Adam(1e-3), new FitOptions { Epochs = 1, BatchSize = 64 });
+            const int count = 1000;
+            Dataset<float> images = Data.Test.Slice(0, count);
+            var expected = new float[count * net.OutputSize];
+            net.Forward(images.Features, expected, count);
+
+            string path = Path.Combine(Path.GetTempPath(), $"unrolled-{name}-{Guid.NewGuid():N}.onnx");
+            try
+            {
+                OnnxExporter.Export(net, path);
+                using var session = new InferenceSession(path);
+                Assert.Equal("input", session.InputMetadata.Keys.Single());
+                Assert.Equal(new[] { -1, net.InputSize }, session.InputMetadata["input"].Dimensions);  // dynamic batch
+                Assert.Equal(new[] { -1, net.OutputSize }, session.OutputMetadata["output"].Dimensions);
+                var input = new DenseTensor<float>(images.Features, new[] { count, net.InputSize });
+                using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) });
+                float[] actual = results.Single(r => r.Name == "output").AsEnumerable<float>().ToArray();
+
+                Assert.Equal(expected.Length, actual.Length);
+                double worst = expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max();
+                _output.WriteLine($"{name}: max |ONNX Runtime − Forward| = {worst:E2} over {count} images");
+                Assert.True(worst <= 1e-5, $"ONNX Runtime differs from Forward by {worst:E2}");
+                Assert.True(Enumerable.Range(0, count).Count(i => Metrics(actual, i, net.OutputSize) == images.Labels![i]) > 600, "the exported network classifies");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        private static int Metrics(float[] outputs, int sample, int width)
+        {
+            int best = 0;
+            for (int k = 1; k < width; k++) if (outputs[sample * width + k] > outputs[sample * width + best]) best = k;
+            return best;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using CsCheck;
 using Xunit;
 
 namespace Unrolled.Runtime.Tests
@@ -112,6 +113,30 @@ namespace Unrolled.Runtime.Tests
                 File.WriteAllBytes(PathOf("flipped.weights"), flipped);
                 WeightsFile.Load(net, PathOf("flipped.weights"));
             }).Message);
+        }
+
+        [Fact]
+        public void FuzzedFilesAreAlwaysRefusedAndNeverChangeTheNetwork()
+        {
+            byte[] content = WeightsFile.Serialize(Trained());
+            var net = new SmallKerasS();
+            float[] parameters = net.Parameters.ToArray(), statistics = net.RunningStatistics.ToArray();
+            // A cut anywhere, then 1–8 random bytes overwritten (or none): every variant but the original is refused.
+            var variants = Gen.Select(Gen.Int[0, content.Length], Gen.Int[0, int.MaxValue].Array[0, 8], Gen.Byte.Array[8],
+                (length, positions, values) =>
+                {
+                    byte[] bytes = content.AsSpan(0, length).ToArray();
+                    for (int i = 0; i < positions.Length && bytes.Length > 0; i++) bytes[positions[i] % bytes.Length] = values[i];
+                    return bytes;
+                });
+            Check.Sample(variants, bytes =>
+            {
+                if (bytes.AsSpan().SequenceEqual(content)) return;
+                var ex = Assert.Throws<InvalidDataException>(() => WeightsFile.Deserialize(net, bytes, "fuzzed.weights"));
+                Assert.StartsWith("fuzzed.weights ", ex.Message);
+                Assert.Equal(parameters, net.Parameters.ToArray());
+                Assert.Equal(statistics, net.RunningStatistics.ToArray());
+            }, iter: 20_000, threads: 1);
         }
 
         [Fact]

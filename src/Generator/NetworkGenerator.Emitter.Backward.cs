@@ -268,32 +268,13 @@ namespace Unrolled.Generator
                         if (layer.UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
                         if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
                         else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
-                        using (w.Open())
-                        {
-                            w.WriteLine("var p = _parameters;");
-                            w.WriteLine("var g = _gradients;");
-                            w.WriteLine($"var input = {input};");
-                            w.WriteLine($"var delta = {gradOut};");
-                            if (needInputGradient) w.WriteLine($"var inputDelta = {gradIn};");
-                            w.WriteLine($"global::System.Array.Clear(g, {Const(layer, "WeightsOffset")}, {Int(layer.ParameterCount)}); // W{k}{(layer.UseBias ? $" and b{k}" : string.Empty)}");
-                            using (w.Open("for (int b = 0; b < m; b++)"))
-                            {
-                                w.WriteLine($"var row = {Slice(true, "input", $"b * {inWidth}", inWidth)};");
-                                if (needInputGradient)
-                                {
-                                    w.WriteLine($"var inputDeltaRow = {Slice(false, "inputDelta", $"b * {inWidth}", inWidth)};");
-                                    w.WriteLine("inputDeltaRow.Clear();");
-                                }
-                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                                {
-                                    w.WriteLine($"var d = delta[b * {width} + j];");
-                                    if (layer.UseBias) w.WriteLine($"g[{Const(layer, "BiasOffset")} + j] += d;");
-                                    w.WriteLine($"{Numerics}.Axpy(d, row, {Slice(false, "g", $"{Const(layer, "WeightsOffset")} + j * {inWidth}", inWidth)});");
-                                    if (needInputGradient)
-                                        w.WriteLine($"{Numerics}.Axpy(d, {Slice(true, "p", $"{Const(layer, "WeightsOffset")} + j * {inWidth}", inWidth)}, inputDeltaRow);");
-                                }
-                            }
-                        }
+                        w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
+                        w.WriteLine("//   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
+                        string biasGradient = layer.UseBias ? Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : $"default({Span}<{_t}>)";
+                        string inputGradient = needInputGradient ? Slice(false, gradIn, "0", $"m * {inWidth}") : $"default({Span}<{_t}>)";
+                        w.WriteLine($"global::Unrolled.Kernels.DenseBackward({Slice(true, gradOut, "0", $"m * {width}")}, {Slice(true, input, "0", $"m * {inWidth}")},");
+                        w.WriteLine($"    {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
+                        w.WriteLine($"    {biasGradient}, {inputGradient}, m, {inWidth}, {width});");
                         return;
 
                     case LayerKind.BatchNorm:

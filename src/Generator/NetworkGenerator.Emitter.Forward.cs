@@ -87,22 +87,12 @@ namespace Unrolled.Generator
                 switch (layer.Kind)
                 {
                     case LayerKind.Dense:
-                        w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major: unit j's weights are the row W{k}[j, :]; one dot product per unit and sample.");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var w = {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))};");
-                            w.WriteLine($"var output = {output};");
-                            using (w.Open("for (int b = 0; b < m; b++)"))
-                            {
-                                w.WriteLine($"var row = {InputRow(layer, input, "b")};");
-                                w.WriteLine($"int o = b * {width};");
-                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                                {
-                                    string bias = layer.UseBias ? $" + _parameters[{Const(layer, "BiasOffset")} + j]" : string.Empty;
-                                    w.WriteLine($"output[o + j] = {Numerics}.Dot(w.Slice(j * {inWidth}, {inWidth}), row){bias};");
-                                }
-                            }
-                        }
+                        w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(layer.UseBias ? " + b" + k : string.Empty)}.");
+                        w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over");
+                        w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.");
+                        string bias = layer.UseBias ? Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{_t}>)";
+                        w.WriteLine($"global::Unrolled.Kernels.DenseForward({InputRows(layer, input)}, {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
+                        w.WriteLine($"    {bias}, {Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
                         break;
 
                     case LayerKind.BatchNorm:

@@ -151,27 +151,11 @@ partial class BatchNormNet
         //   ∂L/∂W4 = Σ_b ∂L/∂z4[b] · a3[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z4)
         //   ∂L/∂b4 = Σ_b ∂L/∂z4[b]
         //   ∂L/∂a3 = W4ᵀ · ∂L/∂z4
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _a3;
-            var delta = _gz4;
-            var inputDelta = _ga3;
-            global::System.Array.Clear(g, Layer4WeightsOffset, 15); // W4 and b4
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 4, 4);
-                var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 4, 4);
-                inputDeltaRow.Clear();
-                for (int j = 0; j < 3; j++)
-                {
-                    var d = delta[b * 3 + j];
-                    g[Layer4BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer4WeightsOffset + j * 4, 4));
-                    global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer4WeightsOffset + j * 4, 4), inputDeltaRow);
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a3 and ∂a3 = δ·W4, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz4, 0, m * 3), new global::System.ReadOnlySpan<float>(_a3, 0, m * 4),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer4WeightsOffset, 12),
+            new global::System.Span<float>(_gradients, Layer4BiasOffset, 3), new global::System.Span<float>(_ga3, 0, m * 4), m, 4, 3);
 
         // Layer 3: ReLU, backward.
         //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
@@ -218,21 +202,10 @@ partial class BatchNormNet
         // Layer 1: Dense 3 → 4 (12 parameters, no bias, Xavier uniform init), backward.
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂x is not needed: no trainable layer comes before.
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _x;
-            var delta = _gz1;
-            global::System.Array.Clear(g, Layer1WeightsOffset, 12); // W1
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 3, 3);
-                for (int j = 0; j < 4; j++)
-                {
-                    var d = delta[b * 4 + j];
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 3, 3));
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
+            default(global::System.Span<float>), default(global::System.Span<float>), m, 3, 4);
     }
 }

@@ -58,20 +58,11 @@ partial class BatchNormNet
     {
         // Layer 1: Dense 3 → 4 (12 parameters, no bias, Xavier uniform init).
         //   z1 = W1·x
-        //   W1 is [4 × 3], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-        {
-            var w = new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12);
-            var output = _z1;
-            for (int b = 0; b < m; b++)
-            {
-                var row = x.Slice(b * 3, 3);
-                int o = b * 4;
-                for (int j = 0; j < 4; j++)
-                {
-                    output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 3, 3), row);
-                }
-            }
-        }
+        //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ.
+        //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+        global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
+            default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
 
         // Layer 2: BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics).
         //   n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2
@@ -144,20 +135,11 @@ partial class BatchNormNet
 
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z4 = W4·a3 + b4
-        //   W4 is [3 × 4], row-major: unit j's weights are the row W4[j, :]; one dot product per unit and sample.
-        {
-            var w = new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12);
-            var output = _z4;
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(_a3, b * 4, 4);
-                int o = b * 3;
-                for (int j = 0; j < 3; j++)
-                {
-                    output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 4, 4), row) + _parameters[Layer4BiasOffset + j];
-                }
-            }
-        }
+        //   W4 is [3 × 4], row-major (unit j's weights are the row W4[j, :]), so for the batch Z = X·W4ᵀ + b4.
+        //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a3, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer4BiasOffset, 3), new global::System.Span<float>(_z4, 0, m * 3), m, 4, 3);
 
         // Layer 5: Softmax over 3 outputs.
         //   ŷ = a5 = softmax(z4) = e^(z4 − max z4) / Σ e^(z4 − max z4)

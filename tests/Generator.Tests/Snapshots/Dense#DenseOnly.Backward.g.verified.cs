@@ -132,47 +132,20 @@ partial class DenseOnly
         // Layer 2: Dense 2 → 1 (2 parameters, no bias, Xavier uniform init), backward.
         //   ∂L/∂W2 = Σ_b ∂L/∂z2[b] · z1[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z2)
         //   ∂L/∂z1 = W2ᵀ · ∂L/∂z2
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _z1;
-            var delta = _gz2;
-            var inputDelta = _gz1;
-            global::System.Array.Clear(g, Layer2WeightsOffset, 2); // W2
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 2, 2);
-                var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 2, 2);
-                inputDeltaRow.Clear();
-                for (int j = 0; j < 1; j++)
-                {
-                    var d = delta[b * 1 + j];
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer2WeightsOffset + j * 2, 2));
-                    global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer2WeightsOffset + j * 2, 2), inputDeltaRow);
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·z1 and ∂z1 = δ·W2, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz2, 0, m * 1), new global::System.ReadOnlySpan<float>(_z1, 0, m * 2),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer2WeightsOffset, 2), new global::System.Span<float>(_gradients, Layer2WeightsOffset, 2),
+            default(global::System.Span<float>), new global::System.Span<float>(_gz1, 0, m * 2), m, 2, 1);
 
         // Layer 1: Dense 3 → 2 (8 parameters, He normal init), backward.
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _x;
-            var delta = _gz1;
-            global::System.Array.Clear(g, Layer1WeightsOffset, 8); // W1 and b1
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 3, 3);
-                for (int j = 0; j < 2; j++)
-                {
-                    var d = delta[b * 2 + j];
-                    g[Layer1BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 3, 3));
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 2), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 6),
+            new global::System.Span<float>(_gradients, Layer1BiasOffset, 2), default(global::System.Span<float>), m, 3, 2);
     }
 }

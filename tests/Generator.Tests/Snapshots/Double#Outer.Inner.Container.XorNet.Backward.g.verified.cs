@@ -141,27 +141,11 @@ namespace Outer.Inner
                 //   ∂L/∂W3 = Σ_b ∂L/∂z3[b] · a2[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z3)
                 //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
                 //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
-                {
-                    var p = _parameters;
-                    var g = _gradients;
-                    var input = _a2;
-                    var delta = _gz3;
-                    var inputDelta = _ga2;
-                    global::System.Array.Clear(g, Layer3WeightsOffset, 4); // W3 and b3
-                    for (int b = 0; b < m; b++)
-                    {
-                        var row = new global::System.ReadOnlySpan<double>(input, b * 3, 3);
-                        var inputDeltaRow = new global::System.Span<double>(inputDelta, b * 3, 3);
-                        inputDeltaRow.Clear();
-                        for (int j = 0; j < 1; j++)
-                        {
-                            var d = delta[b * 1 + j];
-                            g[Layer3BiasOffset + j] += d;
-                            global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<double>(g, Layer3WeightsOffset + j * 3, 3));
-                            global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<double>(p, Layer3WeightsOffset + j * 3, 3), inputDeltaRow);
-                        }
-                    }
-                }
+                //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
+                //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(_a2, 0, m * 3),
+                    new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_gradients, Layer3WeightsOffset, 3),
+                    new global::System.Span<double>(_gradients, Layer3BiasOffset, 1), new global::System.Span<double>(_ga2, 0, m * 3), m, 3, 1);
 
                 // Layer 2: Tanh, backward.
                 //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1) = 1 − a2²
@@ -177,23 +161,11 @@ namespace Outer.Inner
                 //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
                 //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
                 //   ∂L/∂x is not needed: no trainable layer comes before.
-                {
-                    var p = _parameters;
-                    var g = _gradients;
-                    var input = _x;
-                    var delta = _gz1;
-                    global::System.Array.Clear(g, Layer1WeightsOffset, 9); // W1 and b1
-                    for (int b = 0; b < m; b++)
-                    {
-                        var row = new global::System.ReadOnlySpan<double>(input, b * 2, 2);
-                        for (int j = 0; j < 3; j++)
-                        {
-                            var d = delta[b * 3 + j];
-                            g[Layer1BiasOffset + j] += d;
-                            global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<double>(g, Layer1WeightsOffset + j * 2, 2));
-                        }
-                    }
-                }
+                //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+                //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(_x, 0, m * 2),
+                    new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_gradients, Layer1WeightsOffset, 6),
+                    new global::System.Span<double>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<double>), m, 2, 3);
             }
         }
     }

@@ -62,20 +62,11 @@ namespace Outer.Inner
             {
                 // Layer 1: Dense 2 → 3 (9 parameters, Xavier uniform init).
                 //   z1 = W1·x + b1
-                //   W1 is [3 × 2], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-                {
-                    var w = new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6);
-                    var output = _z1;
-                    for (int b = 0; b < m; b++)
-                    {
-                        var row = x.Slice(b * 2, 2);
-                        int o = b * 3;
-                        for (int j = 0; j < 3; j++)
-                        {
-                            output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 2, 2), row) + _parameters[Layer1BiasOffset + j];
-                        }
-                    }
-                }
+                //   W1 is [3 × 2], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
+                //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+                //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+                global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 2), new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6),
+                    new global::System.ReadOnlySpan<double>(_parameters, Layer1BiasOffset, 3), new global::System.Span<double>(_z1, 0, m * 3), m, 2, 3);
 
                 // Layer 2: Tanh.
                 //   a2 = tanh(z1)
@@ -88,20 +79,11 @@ namespace Outer.Inner
 
                 // Layer 3: Dense 3 → 1 (4 parameters, Xavier uniform init).
                 //   z3 = W3·a2 + b3
-                //   W3 is [1 × 3], row-major: unit j's weights are the row W3[j, :]; one dot product per unit and sample.
-                {
-                    var w = new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3);
-                    var output = _z3;
-                    for (int b = 0; b < m; b++)
-                    {
-                        var row = new global::System.ReadOnlySpan<double>(_a2, b * 3, 3);
-                        int o = b * 1;
-                        for (int j = 0; j < 1; j++)
-                        {
-                            output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 3, 3), row) + _parameters[Layer3BiasOffset + j];
-                        }
-                    }
-                }
+                //   W3 is [1 × 3], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
+                //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+                //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+                global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<double>(_a2, 0, m * 3), new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3),
+                    new global::System.ReadOnlySpan<double>(_parameters, Layer3BiasOffset, 1), new global::System.Span<double>(_z3, 0, m * 1), m, 3, 1);
 
                 // Layer 4: Sigmoid.
                 //   ŷ = a4 = σ(z3) = 1 / (1 + e^(−z3))

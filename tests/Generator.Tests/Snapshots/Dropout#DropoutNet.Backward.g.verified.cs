@@ -151,27 +151,11 @@ partial class DropoutNet
         //   ∂L/∂W5 = Σ_b ∂L/∂z5[b] · d4[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z5)
         //   ∂L/∂b5 = Σ_b ∂L/∂z5[b]
         //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _d4;
-            var delta = _gz5;
-            var inputDelta = _gd4;
-            global::System.Array.Clear(g, Layer5WeightsOffset, 15); // W5 and b5
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 4, 4);
-                var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 4, 4);
-                inputDeltaRow.Clear();
-                for (int j = 0; j < 3; j++)
-                {
-                    var d = delta[b * 3 + j];
-                    g[Layer5BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer5WeightsOffset + j * 4, 4));
-                    global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer5WeightsOffset + j * 4, 4), inputDeltaRow);
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 3), new global::System.ReadOnlySpan<float>(_d4, 0, m * 4),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 12),
+            new global::System.Span<float>(_gradients, Layer5BiasOffset, 3), new global::System.Span<float>(_gd4, 0, m * 4), m, 4, 3);
 
         // Layer 4: Dropout, p = 0 (training only), backward.
         //   ∂L/∂d3 = ∂L/∂d4   (p = 0: the identity)
@@ -201,22 +185,10 @@ partial class DropoutNet
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _x;
-            var delta = _gz1;
-            global::System.Array.Clear(g, Layer1WeightsOffset, 16); // W1 and b1
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 3, 3);
-                for (int j = 0; j < 4; j++)
-                {
-                    var d = delta[b * 4 + j];
-                    g[Layer1BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 3, 3));
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
+            new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);
     }
 }

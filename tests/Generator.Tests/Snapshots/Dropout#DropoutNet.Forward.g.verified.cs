@@ -58,20 +58,11 @@ partial class DropoutNet
     {
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
-        //   W1 is [4 × 3], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-        {
-            var w = new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12);
-            var output = _z1;
-            for (int b = 0; b < m; b++)
-            {
-                var row = x.Slice(b * 3, 3);
-                int o = b * 4;
-                for (int j = 0; j < 4; j++)
-                {
-                    output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 3, 3), row) + _parameters[Layer1BiasOffset + j];
-                }
-            }
-        }
+        //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
+        //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+        global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
 
         // Layer 2: ReLU.
         //   a2 = ReLU(z1) = max(0, z1)
@@ -111,20 +102,11 @@ partial class DropoutNet
 
         // Layer 5: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z5 = W5·d4 + b5
-        //   W5 is [3 × 4], row-major: unit j's weights are the row W5[j, :]; one dot product per unit and sample.
-        {
-            var w = new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12);
-            var output = _z5;
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(_d4, b * 4, 4);
-                int o = b * 3;
-                for (int j = 0; j < 3; j++)
-                {
-                    output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 4, 4), row) + _parameters[Layer5BiasOffset + j];
-                }
-            }
-        }
+        //   W5 is [3 × 4], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
+        //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 3), new global::System.Span<float>(_z5, 0, m * 3), m, 4, 3);
 
         // Layer 6: Softmax over 3 outputs.
         //   ŷ = a6 = softmax(z5) = e^(z5 − max z5) / Σ e^(z5 − max z5)

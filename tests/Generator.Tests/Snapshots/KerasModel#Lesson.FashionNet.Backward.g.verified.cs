@@ -153,27 +153,11 @@ namespace Lesson
             //   ∂L/∂W8 = Σ_b ∂L/∂z8[b] · d7[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z8)
             //   ∂L/∂b8 = Σ_b ∂L/∂z8[b]
             //   ∂L/∂d7 = W8ᵀ · ∂L/∂z8
-            {
-                var p = _parameters;
-                var g = _gradients;
-                var input = _d7;
-                var delta = _gz8;
-                var inputDelta = _gd7;
-                global::System.Array.Clear(g, Layer8WeightsOffset, 1290); // W8 and b8
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(input, b * 128, 128);
-                    var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 128, 128);
-                    inputDeltaRow.Clear();
-                    for (int j = 0; j < 10; j++)
-                    {
-                        var d = delta[b * 10 + j];
-                        g[Layer8BiasOffset + j] += d;
-                        global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer8WeightsOffset + j * 128, 128));
-                        global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer8WeightsOffset + j * 128, 128), inputDeltaRow);
-                    }
-                }
-            }
+            //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d7 and ∂d7 = δ·W8, accumulating tiles of
+            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz8, 0, m * 10), new global::System.ReadOnlySpan<float>(_d7, 0, m * 128),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer8WeightsOffset, 1280),
+                new global::System.Span<float>(_gradients, Layer8BiasOffset, 10), new global::System.Span<float>(_gd7, 0, m * 128), m, 128, 10);
 
             // Layer 7: Dropout, p = 0.3 (training only), backward.
             //   ∂L/∂a6 = ∂L/∂d7 ⊙ mask7 / (1 − p): dropped activations pass no gradient
@@ -199,27 +183,11 @@ namespace Lesson
             //   ∂L/∂W5 = Σ_b ∂L/∂z5[b] · d4[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z5)
             //   ∂L/∂b5 = Σ_b ∂L/∂z5[b]
             //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
-            {
-                var p = _parameters;
-                var g = _gradients;
-                var input = _d4;
-                var delta = _gz5;
-                var inputDelta = _gd4;
-                global::System.Array.Clear(g, Layer5WeightsOffset, 32896); // W5 and b5
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(input, b * 256, 256);
-                    var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 256, 256);
-                    inputDeltaRow.Clear();
-                    for (int j = 0; j < 128; j++)
-                    {
-                        var d = delta[b * 128 + j];
-                        g[Layer5BiasOffset + j] += d;
-                        global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer5WeightsOffset + j * 256, 256));
-                        global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer5WeightsOffset + j * 256, 256), inputDeltaRow);
-                    }
-                }
-            }
+            //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
+            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 128), new global::System.ReadOnlySpan<float>(_d4, 0, m * 256),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 32768),
+                new global::System.Span<float>(_gradients, Layer5BiasOffset, 128), new global::System.Span<float>(_gd4, 0, m * 256), m, 256, 128);
 
             // Layer 4: Dropout, p = 0.4 (training only), backward.
             //   ∂L/∂a3 = ∂L/∂d4 ⊙ mask4 / (1 − p): dropped activations pass no gradient
@@ -277,23 +245,11 @@ namespace Lesson
             //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
             //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
             //   ∂L/∂x is not needed: no trainable layer comes before.
-            {
-                var p = _parameters;
-                var g = _gradients;
-                var input = _x;
-                var delta = _gz1;
-                global::System.Array.Clear(g, Layer1WeightsOffset, 200960); // W1 and b1
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(input, b * 784, 784);
-                    for (int j = 0; j < 256; j++)
-                    {
-                        var d = delta[b * 256 + j];
-                        g[Layer1BiasOffset + j] += d;
-                        global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 784, 784));
-                    }
-                }
-            }
+            //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 256), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 200704),
+                new global::System.Span<float>(_gradients, Layer1BiasOffset, 256), default(global::System.Span<float>), m, 784, 256);
         }
     }
 }

@@ -60,20 +60,11 @@ namespace Lesson
         {
             // Layer 1: Dense 784 → 256 (200,960 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
-            //   W1 is [256 × 784], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-            {
-                var w = new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704);
-                var output = _z1;
-                for (int b = 0; b < m; b++)
-                {
-                    var row = x.Slice(b * 784, 784);
-                    int o = b * 256;
-                    for (int j = 0; j < 256; j++)
-                    {
-                        output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 784, 784), row) + _parameters[Layer1BiasOffset + j];
-                    }
-                }
-            }
+            //   W1 is [256 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
+            //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+            global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 256), new global::System.Span<float>(_z1, 0, m * 256), m, 784, 256);
 
             // Layer 2: BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics).
             //   n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2
@@ -168,20 +159,11 @@ namespace Lesson
 
             // Layer 5: Dense 256 → 128 (32,896 parameters, Xavier uniform init).
             //   z5 = W5·d4 + b5
-            //   W5 is [128 × 256], row-major: unit j's weights are the row W5[j, :]; one dot product per unit and sample.
-            {
-                var w = new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768);
-                var output = _z5;
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(_d4, b * 256, 256);
-                    int o = b * 128;
-                    for (int j = 0; j < 128; j++)
-                    {
-                        output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 256, 256), row) + _parameters[Layer5BiasOffset + j];
-                    }
-                }
-            }
+            //   W5 is [128 × 256], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
+            //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 256), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 128), new global::System.Span<float>(_z5, 0, m * 128), m, 256, 128);
 
             // Layer 6: ReLU.
             //   a6 = ReLU(z5) = max(0, z5)
@@ -216,20 +198,11 @@ namespace Lesson
 
             // Layer 8: Dense 128 → 10 (1,290 parameters, Xavier uniform init).
             //   z8 = W8·d7 + b8
-            //   W8 is [10 × 128], row-major: unit j's weights are the row W8[j, :]; one dot product per unit and sample.
-            {
-                var w = new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280);
-                var output = _z8;
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(_d7, b * 128, 128);
-                    int o = b * 10;
-                    for (int j = 0; j < 10; j++)
-                    {
-                        output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 128, 128), row) + _parameters[Layer8BiasOffset + j];
-                    }
-                }
-            }
+            //   W8 is [10 × 128], row-major (unit j's weights are the row W8[j, :]), so for the batch Z = X·W8ᵀ + b8.
+            //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d7, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer8BiasOffset, 10), new global::System.Span<float>(_z8, 0, m * 10), m, 128, 10);
 
             // Layer 9: Softmax over 10 outputs.
             //   ŷ = a9 = softmax(z8) = e^(z8 − max z8) / Σ e^(z8 − max z8)

@@ -137,27 +137,11 @@ partial class SigmoidNet
         //   ∂L/∂W3 = Σ_b ∂L/∂z3[b] · a2[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z3)
         //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
         //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _a2;
-            var delta = _gz3;
-            var inputDelta = _ga2;
-            global::System.Array.Clear(g, Layer3WeightsOffset, 10); // W3 and b3
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 4, 4);
-                var inputDeltaRow = new global::System.Span<float>(inputDelta, b * 4, 4);
-                inputDeltaRow.Clear();
-                for (int j = 0; j < 2; j++)
-                {
-                    var d = delta[b * 2 + j];
-                    g[Layer3BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer3WeightsOffset + j * 4, 4));
-                    global::Unrolled.Numerics.Axpy(d, new global::System.ReadOnlySpan<float>(p, Layer3WeightsOffset + j * 4, 4), inputDeltaRow);
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 2), new global::System.ReadOnlySpan<float>(_a2, 0, m * 4),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8), new global::System.Span<float>(_gradients, Layer3WeightsOffset, 8),
+            new global::System.Span<float>(_gradients, Layer3BiasOffset, 2), new global::System.Span<float>(_ga2, 0, m * 4), m, 4, 2);
 
         // Layer 2: Sigmoid, backward.
         //   ∂L/∂z1 = ∂L/∂a2 ⊙ σ'(z1) = a2 · (1 − a2)
@@ -173,22 +157,10 @@ partial class SigmoidNet
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _x;
-            var delta = _gz1;
-            global::System.Array.Clear(g, Layer1WeightsOffset, 16); // W1 and b1
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 3, 3);
-                for (int j = 0; j < 4; j++)
-                {
-                    var d = delta[b * 4 + j];
-                    g[Layer1BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 3, 3));
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
+            new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);
     }
 }

@@ -148,22 +148,10 @@ partial class SoftmaxMseNet
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
-        {
-            var p = _parameters;
-            var g = _gradients;
-            var input = _x;
-            var delta = _gz1;
-            global::System.Array.Clear(g, Layer1WeightsOffset, 12); // W1 and b1
-            for (int b = 0; b < m; b++)
-            {
-                var row = new global::System.ReadOnlySpan<float>(input, b * 3, 3);
-                for (int j = 0; j < 3; j++)
-                {
-                    var d = delta[b * 3 + j];
-                    g[Layer1BiasOffset + j] += d;
-                    global::Unrolled.Numerics.Axpy(d, row, new global::System.Span<float>(g, Layer1WeightsOffset + j * 3, 3));
-                }
-            }
-        }
+        //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
+        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 9),
+            new global::System.Span<float>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<float>), m, 3, 3);
     }
 }

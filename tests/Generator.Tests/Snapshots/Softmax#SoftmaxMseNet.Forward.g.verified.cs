@@ -58,20 +58,11 @@ partial class SoftmaxMseNet
     {
         // Layer 1: Dense 3 → 3 (12 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
-        //   W1 is [3 × 3], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-        {
-            var w = new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9);
-            var output = _z1;
-            for (int b = 0; b < m; b++)
-            {
-                var row = x.Slice(b * 3, 3);
-                int o = b * 3;
-                for (int j = 0; j < 3; j++)
-                {
-                    output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 3, 3), row) + _parameters[Layer1BiasOffset + j];
-                }
-            }
-        }
+        //   W1 is [3 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
+        //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+        global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 3), new global::System.Span<float>(_z1, 0, m * 3), m, 3, 3);
 
         // Layer 2: Softmax over 3 outputs.
         //   ŷ = a2 = softmax(z1) = e^(z1 − max z1) / Σ e^(z1 − max z1)

@@ -60,20 +60,11 @@ namespace Lesson
         {
             // Layer 1: Dense 784 → 128 (100,480 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
-            //   W1 is [128 × 784], row-major: unit j's weights are the row W1[j, :]; one dot product per unit and sample.
-            {
-                var w = new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 100352);
-                var output = _z1;
-                for (int b = 0; b < m; b++)
-                {
-                    var row = x.Slice(b * 784, 784);
-                    int o = b * 128;
-                    for (int j = 0; j < 128; j++)
-                    {
-                        output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 784, 784), row) + _parameters[Layer1BiasOffset + j];
-                    }
-                }
-            }
+            //   W1 is [128 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
+            //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+            global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 100352),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 128), new global::System.Span<float>(_z1, 0, m * 128), m, 784, 128);
 
             // Layer 2: ReLU.
             //   a2 = ReLU(z1) = max(0, z1)
@@ -86,20 +77,11 @@ namespace Lesson
 
             // Layer 3: Dense 128 → 10 (1,290 parameters, Xavier uniform init).
             //   z3 = W3·a2 + b3
-            //   W3 is [10 × 128], row-major: unit j's weights are the row W3[j, :]; one dot product per unit and sample.
-            {
-                var w = new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 1280);
-                var output = _z3;
-                for (int b = 0; b < m; b++)
-                {
-                    var row = new global::System.ReadOnlySpan<float>(_a2, b * 128, 128);
-                    int o = b * 10;
-                    for (int j = 0; j < 10; j++)
-                    {
-                        output[o + j] = global::Unrolled.Numerics.Dot(w.Slice(j * 128, 128), row) + _parameters[Layer3BiasOffset + j];
-                    }
-                }
-            }
+            //   W3 is [10 × 128], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
+            //   Kernels.DenseForward blocks it into tiles of 2 samples × 4 units: 8 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 4 units.
+            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a2, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 1280),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer3BiasOffset, 10), new global::System.Span<float>(_z3, 0, m * 10), m, 128, 10);
 
             // Layer 4: Softmax over 10 outputs.
             //   ŷ = a4 = softmax(z3) = e^(z3 − max z3) / Σ e^(z3 − max z3)

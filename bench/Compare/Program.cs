@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Unrolled;
+
+// Unrolled's side of bench/compare.sh. Each measurement: warm-up, then `runs` timed repetitions; the script takes medians.
+// Output: one JSON object per line {"system", "workload", "threads", "seconds": [...], "flops"}.
+int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+(Dataset<float> training, Dataset<float> test) = FashionMnist.Load();
+
+// Work of one TinyNN training step per sample: forward 2·(784·128 + 128·10), backward twice that (dW and dX;
+// the first layer's dX is not computed, so 1.5×): ≈ 6 · 101,632 FLOP, the figure TOOLCHAIN.md uses (36.6 GFLOP/epoch).
+const double FlopsPerSample = 6.0 * (784 * 128 + 128 * 10);
+const double InferenceFlopsPerSample = 2.0 * (784 * 128 + 128 * 10);
+
+void Emit(string system, string workload, int threads, IEnumerable<double> seconds, double flops) =>
+    Console.WriteLine("{\"system\": \"" + system + "\", \"workload\": \"" + workload + "\", \"threads\": " + threads +
+        ", \"seconds\": [" + string.Join(", ", seconds.Select(s => s.ToString("R", CultureInfo.InvariantCulture))) + "], \"flops\": " + flops.ToString("R", CultureInfo.InvariantCulture) + "}");
+
+double Time(Action action)
+{
+    var clock = Stopwatch.StartNew();
+    action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+// 1. Training: epochs of SGD (lr 0.1) at batch 1, 64 and 256. Batch 1 runs 6,000 steps per repetition, scaled to an
+//    epoch (×10), as the peers do.
+foreach (int batch in new[] { 64, 256, 1 })
+{
+    var net = new TinyNN();
+    var sgd = new Sgd(0.1);
+    int samples = batch == 1 ? 6000 : training.Count;
+    double scale = (double)training.Count / samples;
+    var inputs = new float[batch * TinyNN.InputSize];
+    var labels = new int[batch];
+    void Epoch()
+    {
+        for (int start = 0; start + batch <= samples; start += batch)
+        {
+            training.Features.AsSpan(start * TinyNN.InputSize, batch * TinyNN.InputSize).CopyTo(inputs);
+            training.Labels.AsSpan(start, batch).CopyTo(labels);
+            net.ComputeGradients(inputs, labels, batch);
+            sgd.Step(net);
+        }
+    }
+    Epoch(); // warm-up
+    Emit("unrolled", $"train-epoch-batch{batch}", 1, Enumerable.Range(0, runs).Select(_ => Time(Epoch) * scale).ToList(), FlopsPerSample * training.Count);
+}
+
+// 2. Inference: one sample (latency, 10,000 calls per repetition), and one batch of 10,000.
+{
+    var net = new TinyNN();
+    var output = new float[TinyNN.OutputSize];
+    var outputs = new float[10_000 * TinyNN.OutputSize];
+    ReadOnlySpan<float> Sample(int i) => test.Features.AsSpan(i * TinyNN.InputSize, TinyNN.InputSize);
+    void Single() { for (int i = 0; i < 10_000; i++) net.Forward(Sample(i), output); }
+    void Batch() => net.Forward(test.Features, outputs, 10_000);
+    Single(); Batch();
+    Emit("unrolled", "infer-single", 1, Enumerable.Range(0, runs).Select(_ => Time(Single) / 10_000).ToList(), InferenceFlopsPerSample);
+    Emit("unrolled", "infer-batch10000", 1, Enumerable.Range(0, runs).Select(_ => Time(Batch)).ToList(), InferenceFlopsPerSample * 10_000);
+
+    // ONNX Runtime on the same weights.
+    string path = Path.Combine(Path.GetTempPath(), "unrolled-bench.onnx");
+    OnnxExporter.Export(net, path);
+    foreach (int threads in new[] { 1, 2 })
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(path, options);
+        var one = new DenseTensor<float>(new[] { 1, TinyNN.InputSize });
+        var all = new DenseTensor<float>(test.Features.AsMemory(0, 10_000 * TinyNN.InputSize), new[] { 10_000, TinyNN.InputSize });
+        void OrtSingle()
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                Sample(i).CopyTo(one.Buffer.Span);
+                using var result = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", one) });
+            }
+        }
+        void OrtBatch() { using var result = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", all) }); }
+        OrtSingle(); OrtBatch();
+        Emit("onnxruntime", "infer-single", threads, Enumerable.Range(0, runs).Select(_ => Time(OrtSingle) / 10_000).ToList(), InferenceFlopsPerSample);
+        Emit("onnxruntime", "infer-batch10000", threads, Enumerable.Range(0, runs).Select(_ => Time(OrtBatch)).ToList(), InferenceFlopsPerSample * 10_000);
+    }
+    File.Delete(path);
+}
+
+// 3. Allocation per training step and per inference call after warm-up (must be 0).
+{
+    var net = new TinyNN();
+    var inputs = training.Features.AsSpan(0, 64 * TinyNN.InputSize).ToArray();
+    var labels = training.Labels.AsSpan(0, 64).ToArray();
+    var output = new float[TinyNN.OutputSize];
+    net.ComputeGradients(inputs, labels, 64);
+    net.Forward(inputs.AsSpan(0, TinyNN.InputSize), output);
+    long before = GC.GetAllocatedBytesForCurrentThread();
+    for (int i = 0; i < 100; i++) { net.ComputeGradients(inputs, labels, 64); net.Forward(inputs.AsSpan(0, TinyNN.InputSize), output); }
+    Console.WriteLine("{\"system\": \"unrolled\", \"workload\": \"allocated-bytes-per-step\", \"value\": " + (GC.GetAllocatedBytesForCurrentThread() - before) / 100 + "}");
+}
+
+// 4. The machine's fp32 FMA peak on one thread: 10 independent accumulator chains of 8-float FMAs (latency 4 × 2 ports).
+if (Fma.IsSupported)
+{
+    double Peak()
+    {
+        var a = Vector256.Create(0.999999f);
+        var b = Vector256.Create(1e-7f);
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default, c8 = default, c9 = default;
+        const int iterations = 50_000_000;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < iterations; i++)
+        {
+            c0 = Fma.MultiplyAdd(c0, a, b); c1 = Fma.MultiplyAdd(c1, a, b); c2 = Fma.MultiplyAdd(c2, a, b); c3 = Fma.MultiplyAdd(c3, a, b); c4 = Fma.MultiplyAdd(c4, a, b);
+            c5 = Fma.MultiplyAdd(c5, a, b); c6 = Fma.MultiplyAdd(c6, a, b); c7 = Fma.MultiplyAdd(c7, a, b); c8 = Fma.MultiplyAdd(c8, a, b); c9 = Fma.MultiplyAdd(c9, a, b);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        float sink = Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9);
+        if (sink == 42f) Console.Error.WriteLine(sink);
+        return iterations * 10.0 * 8 * 2 / seconds;
+    }
+    Peak();
+    Console.WriteLine("{\"system\": \"machine\", \"workload\": \"fma-peak-gflops\", \"value\": " + Enumerable.Range(0, runs).Select(_ => Peak()).OrderBy(v => v).ElementAt(runs / 2).ToString("R", CultureInfo.InvariantCulture) + "}");
+}
+
+/// <summary>The lesson's TinyNN.</summary>
+[Network(784, Loss = Loss.CrossEntropy)]
+[Dense(128)] [ReLU] [Dense(10)] [Softmax]
+public partial class TinyNN { }

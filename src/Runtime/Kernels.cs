@@ -1,0 +1,252 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+#if NET
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
+
+namespace Unrolled
+{
+    /// <summary>
+    /// The three matrix products of a Dense layer, called by generated code with compile-time sizes:
+    /// <code>
+    /// forward:   Z  = X · Wᵀ + b      X [m × in], W [units × in], Z [m × units]
+    /// backward:  dW = δᵀ · X          δ [m × units]          (dW [units × in])
+    ///            dX = δ · W                                   (dX [m × in])
+    /// </code>
+    /// On x64 with AVX2 and FMA (net10.0) they use register-blocked micro-kernels: the forward pass computes a tile of
+    /// 2 samples × 4 units as 8 running dot products over 8-float vectors (each weight vector loaded once serves two
+    /// samples, each input vector four units); the backward products accumulate a tile of 4 rows × 16 columns in eight
+    /// vector registers over the whole reduction (outer products: a broadcast of δ times a row of X or W), and store each
+    /// tile once. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
+    /// </summary>
+    public static class Kernels
+    {
+        // ── Forward: Z = X · Wᵀ + b ─────────────────────────────────────────────────────────────────────────────────
+
+        /// <summary><c>z[s, j] = bias[j] + Σ_i x[s, i] · w[j, i]</c> for <paramref name="m"/> samples (bias may be empty).</summary>
+        public static void DenseForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
+        {
+            Check(x.Length >= m * inputs && w.Length >= units * inputs && z.Length >= m * units && (bias.IsEmpty || bias.Length >= units));
+#if NET
+            if (Fma.IsSupported && inputs >= 8)
+            {
+                ForwardFma(x, w, bias, z, m, inputs, units);
+                return;
+            }
+#endif
+            for (int s = 0; s < m; s++)
+            {
+                ReadOnlySpan<float> row = x.Slice(s * inputs, inputs);
+                for (int j = 0; j < units; j++) z[s * units + j] = Numerics.Dot(w.Slice(j * inputs, inputs), row) + (bias.IsEmpty ? 0f : bias[j]);
+            }
+        }
+
+        /// <summary><c>z[s, j] = bias[j] + Σ_i x[s, i] · w[j, i]</c> (double precision: vectorised dot products).</summary>
+        public static void DenseForward(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, Span<double> z, int m, int inputs, int units)
+        {
+            Check(x.Length >= m * inputs && w.Length >= units * inputs && z.Length >= m * units && (bias.IsEmpty || bias.Length >= units));
+            for (int s = 0; s < m; s++)
+            {
+                ReadOnlySpan<double> row = x.Slice(s * inputs, inputs);
+                for (int j = 0; j < units; j++) z[s * units + j] = Numerics.Dot(w.Slice(j * inputs, inputs), row) + (bias.IsEmpty ? 0.0 : bias[j]);
+            }
+        }
+
+        // ── Backward: dW = δᵀ · X, db = Σ δ, dX = δ · W ────────────────────────────────────────────────────────────
+
+        /// <summary>
+        /// Overwrites <paramref name="weightGradient"/> with <c>δᵀ · X</c>, <paramref name="biasGradient"/> (if not empty) with
+        /// the column sums of δ, and <paramref name="inputGradient"/> (if not empty) with <c>δ · W</c>.
+        /// </summary>
+        public static void DenseBackward(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+            Span<float> weightGradient, Span<float> biasGradient, Span<float> inputGradient, int m, int inputs, int units)
+        {
+            Check(delta.Length >= m * units && x.Length >= m * inputs && w.Length >= units * inputs && weightGradient.Length >= units * inputs);
+            if (!biasGradient.IsEmpty)
+            {
+                biasGradient.Slice(0, units).Clear();
+                for (int s = 0; s < m; s++) Accumulate(delta.Slice(s * units, units), biasGradient.Slice(0, units));
+            }
+#if NET
+            if (Fma.IsSupported && inputs >= 16)
+            {
+                // dW[j, i] = Σ_s δ[s, j] · x[s, i]: A(j, s) = δ[s·units + j] (row stride 1, column stride units).
+                OuterFma(delta, 1, units, x, weightGradient, units, m, inputs);
+                // dX[s, i] = Σ_j δ[s, j] · w[j, i]: A(s, j) = δ[s·units + j] (row stride units, column stride 1).
+                if (!inputGradient.IsEmpty) OuterFma(delta, units, 1, w, inputGradient, m, units, inputs);
+                return;
+            }
+#endif
+            weightGradient.Slice(0, units * inputs).Clear();
+            if (!inputGradient.IsEmpty) inputGradient.Slice(0, m * inputs).Clear();
+            for (int s = 0; s < m; s++)
+            {
+                ReadOnlySpan<float> row = x.Slice(s * inputs, inputs);
+                for (int j = 0; j < units; j++)
+                {
+                    float d = delta[s * units + j];
+                    Numerics.Axpy(d, row, weightGradient.Slice(j * inputs, inputs));
+                    if (!inputGradient.IsEmpty) Numerics.Axpy(d, w.Slice(j * inputs, inputs), inputGradient.Slice(s * inputs, inputs));
+                }
+            }
+        }
+
+        /// <summary>The double-precision backward products (vectorised axpy).</summary>
+        public static void DenseBackward(ReadOnlySpan<double> delta, ReadOnlySpan<double> x, ReadOnlySpan<double> w,
+            Span<double> weightGradient, Span<double> biasGradient, Span<double> inputGradient, int m, int inputs, int units)
+        {
+            Check(delta.Length >= m * units && x.Length >= m * inputs && w.Length >= units * inputs && weightGradient.Length >= units * inputs);
+            weightGradient.Slice(0, units * inputs).Clear();
+            if (!biasGradient.IsEmpty) biasGradient.Slice(0, units).Clear();
+            if (!inputGradient.IsEmpty) inputGradient.Slice(0, m * inputs).Clear();
+            for (int s = 0; s < m; s++)
+            {
+                ReadOnlySpan<double> row = x.Slice(s * inputs, inputs);
+                for (int j = 0; j < units; j++)
+                {
+                    double d = delta[s * units + j];
+                    if (!biasGradient.IsEmpty) biasGradient[j] += d;
+                    Numerics.Axpy(d, row, weightGradient.Slice(j * inputs, inputs));
+                    if (!inputGradient.IsEmpty) Numerics.Axpy(d, w.Slice(j * inputs, inputs), inputGradient.Slice(s * inputs, inputs));
+                }
+            }
+        }
+
+        private static void Accumulate(ReadOnlySpan<float> source, Span<float> target)
+        {
+            for (int i = 0; i < target.Length; i++) target[i] += source[i];
+        }
+
+        private static void Check(bool sizesFit)
+        {
+            if (!sizesFit) throw new ArgumentException("A buffer is shorter than the sizes passed to the kernel.");
+        }
+
+#if NET
+        /// <summary>2 samples × 4 units per tile, 8-float vectors along the inputs; scalar tails.</summary>
+        private static void ForwardFma(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float wr = ref MemoryMarshal.GetReference(w);
+            int vectors = inputs / 8 * 8;
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
+                ref float w1 = ref Unsafe.Add(ref w0, inputs);
+                ref float w2 = ref Unsafe.Add(ref w1, inputs);
+                ref float w3 = ref Unsafe.Add(ref w2, inputs);
+                int s = 0;
+                for (; s + 2 <= m; s += 2)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
+                    ref float x1 = ref Unsafe.Add(ref x0, inputs);
+                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
+                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref w0, (nuint)i), v1 = Vector256.LoadUnsafe(ref w1, (nuint)i);
+                        Vector256<float> v2 = Vector256.LoadUnsafe(ref w2, (nuint)i), v3 = Vector256.LoadUnsafe(ref w3, (nuint)i);
+                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i);
+                        a00 = Fma.MultiplyAdd(p, v0, a00); a01 = Fma.MultiplyAdd(p, v1, a01); a02 = Fma.MultiplyAdd(p, v2, a02); a03 = Fma.MultiplyAdd(p, v3, a03);
+                        a10 = Fma.MultiplyAdd(q, v0, a10); a11 = Fma.MultiplyAdd(q, v1, a11); a12 = Fma.MultiplyAdd(q, v2, a12); a13 = Fma.MultiplyAdd(q, v3, a13);
+                    }
+                    Store(z, bias, s, j, units, Vector256.Sum(a00), Vector256.Sum(a01), Vector256.Sum(a02), Vector256.Sum(a03), ref x0, ref w0, inputs, vectors);
+                    Store(z, bias, s + 1, j, units, Vector256.Sum(a10), Vector256.Sum(a11), Vector256.Sum(a12), Vector256.Sum(a13), ref x1, ref w0, inputs, vectors);
+                }
+                for (; s < m; s++)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w0, (nuint)i), a0);
+                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w1, (nuint)i), a1);
+                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w2, (nuint)i), a2);
+                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w3, (nuint)i), a3);
+                    }
+                    Store(z, bias, s, j, units, Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3), ref x0, ref w0, inputs, vectors);
+                }
+            }
+            for (; j < units; j++) // the last units % 4
+            {
+                ReadOnlySpan<float> weights = w.Slice(j * inputs, inputs);
+                for (int s = 0; s < m; s++) z[s * units + j] = Numerics.Dot(weights, x.Slice(s * inputs, inputs)) + (bias.IsEmpty ? 0f : bias[j]);
+            }
+        }
+
+        /// <summary>Adds the scalar tail (inputs % 8) and the bias to four dot products and stores them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store(Span<float> z, ReadOnlySpan<float> bias, int s, int j, int units, float d0, float d1, float d2, float d3,
+            ref float x, ref float w0, int inputs, int vectors)
+        {
+            for (int i = vectors; i < inputs; i++)
+            {
+                float v = Unsafe.Add(ref x, i);
+                d0 += v * Unsafe.Add(ref w0, i);
+                d1 += v * Unsafe.Add(ref w0, inputs + i);
+                d2 += v * Unsafe.Add(ref w0, 2 * inputs + i);
+                d3 += v * Unsafe.Add(ref w0, 3 * inputs + i);
+            }
+            int o = s * units + j;
+            if (!bias.IsEmpty)
+            {
+                d0 += bias[j]; d1 += bias[j + 1]; d2 += bias[j + 2]; d3 += bias[j + 3];
+            }
+            z[o] = d0; z[o + 1] = d1; z[o + 2] = d2; z[o + 3] = d3;
+        }
+
+        /// <summary>
+        /// C[rows × columns] = A · B with A(r, p) = a[r·rowStride + p·colStride] and B [depth × columns] row-major.
+        /// Tiles of 4 rows × 16 columns live in eight registers for the whole reduction; ragged edges fall back to axpy.
+        /// </summary>
+        private static void OuterFma(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, Span<float> c, int rows, int depth, int columns)
+        {
+            ref float ar = ref MemoryMarshal.GetReference(a);
+            ref float br = ref MemoryMarshal.GetReference(b);
+            ref float cr = ref MemoryMarshal.GetReference(c);
+            int wide = columns / 16 * 16;
+            int r = 0;
+            for (; r + 4 <= rows; r += 4)
+            {
+                for (int n = 0; n < wide; n += 16)
+                {
+                    Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+                    ref float bn = ref Unsafe.Add(ref br, n);
+                    for (int p = 0; p < depth; p++)
+                    {
+                        ref float row = ref Unsafe.Add(ref bn, p * columns);
+                        Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
+                        ref float ap = ref Unsafe.Add(ref ar, r * rowStride + p * colStride);
+                        Vector256<float> x0 = Vector256.Create(ap), x1 = Vector256.Create(Unsafe.Add(ref ap, rowStride));
+                        Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStride)), x3 = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStride));
+                        c00 = Fma.MultiplyAdd(x0, b0, c00); c01 = Fma.MultiplyAdd(x0, b1, c01);
+                        c10 = Fma.MultiplyAdd(x1, b0, c10); c11 = Fma.MultiplyAdd(x1, b1, c11);
+                        c20 = Fma.MultiplyAdd(x2, b0, c20); c21 = Fma.MultiplyAdd(x2, b1, c21);
+                        c30 = Fma.MultiplyAdd(x3, b0, c30); c31 = Fma.MultiplyAdd(x3, b1, c31);
+                    }
+                    ref float cn = ref Unsafe.Add(ref cr, r * columns + n);
+                    c00.StoreUnsafe(ref cn); c01.StoreUnsafe(ref cn, 8);
+                    c10.StoreUnsafe(ref cn, (nuint)columns); c11.StoreUnsafe(ref cn, (nuint)(columns + 8));
+                    c20.StoreUnsafe(ref cn, (nuint)(2 * columns)); c21.StoreUnsafe(ref cn, (nuint)(2 * columns + 8));
+                    c30.StoreUnsafe(ref cn, (nuint)(3 * columns)); c31.StoreUnsafe(ref cn, (nuint)(3 * columns + 8));
+                }
+            }
+            // Ragged edges: rows beyond the last tile of 4 (all columns), and the last columns % 16 of tiled rows.
+            for (int row = 0; row < rows; row++)
+            {
+                int from = row < r ? wide : 0;
+                if (from == columns) continue;
+                Span<float> target = c.Slice(row * columns + from, columns - from);
+                target.Clear();
+                for (int p = 0; p < depth; p++)
+                    Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), b.Slice(p * columns + from, columns - from), target);
+            }
+        }
+#endif
+    }
+}

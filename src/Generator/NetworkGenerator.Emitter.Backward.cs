@@ -269,7 +269,7 @@ namespace Unrolled.Generator
                         if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
                         else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
                         w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
-                        w.WriteLine("//   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
+                        w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
                         string biasGradient = layer.UseBias ? Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : $"default({Span}<{_t}>)";
                         string inputGradient = needInputGradient ? Slice(false, gradIn, "0", $"m * {inWidth}") : $"default({Span}<{_t}>)";
                         w.WriteLine($"global::Unrolled.Kernels.DenseBackward({Slice(true, gradOut, "0", $"m * {width}")}, {Slice(true, input, "0", $"m * {inWidth}")},");

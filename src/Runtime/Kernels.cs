@@ -16,8 +16,8 @@ namespace Unrolled
     ///            dX = δ · W                                   (dX [m × in])
     /// </code>
     /// On x64 with AVX2 and FMA (net10.0) they use register-blocked micro-kernels: the forward pass computes a tile of
-    /// 2 samples × 4 units as 8 running dot products over 8-float vectors (each weight vector loaded once serves two
-    /// samples, each input vector four units); the backward products accumulate a tile of 4 rows × 16 columns in eight
+    /// 4 samples × 3 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves four
+    /// samples, each input vector three units); the backward products accumulate a tile of 6 rows × 16 columns in twelve
     /// vector registers over the whole reduction (outer products: a broadcast of δ times a row of X or W), and store each
     /// tile once. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
@@ -126,83 +126,77 @@ namespace Unrolled
         }
 
 #if NET
-        /// <summary>2 samples × 4 units per tile, 8-float vectors along the inputs; scalar tails.</summary>
+        /// <summary>4 samples × 3 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
         private static void ForwardFma(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
         {
             ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetReference(w);
             int vectors = inputs / 8 * 8;
-            int j = 0;
-            for (; j + 4 <= units; j += 4)
+            int tiledUnits = units / 3 * 3, tiledSamples = m / 4 * 4;
+            for (int j = 0; j < tiledUnits; j += 3)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
                 ref float w1 = ref Unsafe.Add(ref w0, inputs);
                 ref float w2 = ref Unsafe.Add(ref w1, inputs);
-                ref float w3 = ref Unsafe.Add(ref w2, inputs);
-                int s = 0;
-                for (; s + 2 <= m; s += 2)
+                for (int s = 0; s < tiledSamples; s += 4)
                 {
                     ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
                     ref float x1 = ref Unsafe.Add(ref x0, inputs);
-                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
-                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
+                    ref float x2 = ref Unsafe.Add(ref x1, inputs);
+                    ref float x3 = ref Unsafe.Add(ref x2, inputs);
+                    Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+                    Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
                     for (int i = 0; i < vectors; i += 8)
                     {
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref w0, (nuint)i), v1 = Vector256.LoadUnsafe(ref w1, (nuint)i);
-                        Vector256<float> v2 = Vector256.LoadUnsafe(ref w2, (nuint)i), v3 = Vector256.LoadUnsafe(ref w3, (nuint)i);
-                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i);
-                        a00 = Fma.MultiplyAdd(p, v0, a00); a01 = Fma.MultiplyAdd(p, v1, a01); a02 = Fma.MultiplyAdd(p, v2, a02); a03 = Fma.MultiplyAdd(p, v3, a03);
-                        a10 = Fma.MultiplyAdd(q, v0, a10); a11 = Fma.MultiplyAdd(q, v1, a11); a12 = Fma.MultiplyAdd(q, v2, a12); a13 = Fma.MultiplyAdd(q, v3, a13);
-                    }
-                    Store(z, bias, s, j, units, Vector256.Sum(a00), Vector256.Sum(a01), Vector256.Sum(a02), Vector256.Sum(a03), ref x0, ref w0, inputs, vectors);
-                    Store(z, bias, s + 1, j, units, Vector256.Sum(a10), Vector256.Sum(a11), Vector256.Sum(a12), Vector256.Sum(a13), ref x1, ref w0, inputs, vectors);
-                }
-                for (; s < m; s++)
-                {
-                    ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
-                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    for (int i = 0; i < vectors; i += 8)
-                    {
+                        Vector256<float> v0 = Vector256.LoadUnsafe(ref w0, (nuint)i), v1 = Vector256.LoadUnsafe(ref w1, (nuint)i), v2 = Vector256.LoadUnsafe(ref w2, (nuint)i);
                         Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i);
-                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w0, (nuint)i), a0);
-                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w1, (nuint)i), a1);
-                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w2, (nuint)i), a2);
-                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w3, (nuint)i), a3);
+                        a00 = Fma.MultiplyAdd(p, v0, a00); a01 = Fma.MultiplyAdd(p, v1, a01); a02 = Fma.MultiplyAdd(p, v2, a02);
+                        p = Vector256.LoadUnsafe(ref x1, (nuint)i);
+                        a10 = Fma.MultiplyAdd(p, v0, a10); a11 = Fma.MultiplyAdd(p, v1, a11); a12 = Fma.MultiplyAdd(p, v2, a12);
+                        p = Vector256.LoadUnsafe(ref x2, (nuint)i);
+                        a20 = Fma.MultiplyAdd(p, v0, a20); a21 = Fma.MultiplyAdd(p, v1, a21); a22 = Fma.MultiplyAdd(p, v2, a22);
+                        p = Vector256.LoadUnsafe(ref x3, (nuint)i);
+                        a30 = Fma.MultiplyAdd(p, v0, a30); a31 = Fma.MultiplyAdd(p, v1, a31); a32 = Fma.MultiplyAdd(p, v2, a32);
                     }
-                    Store(z, bias, s, j, units, Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3), ref x0, ref w0, inputs, vectors);
+                    Store(z, bias, s, j, units, a00, a01, a02, ref x0, ref w0, inputs, vectors);
+                    Store(z, bias, s + 1, j, units, a10, a11, a12, ref x1, ref w0, inputs, vectors);
+                    Store(z, bias, s + 2, j, units, a20, a21, a22, ref x2, ref w0, inputs, vectors);
+                    Store(z, bias, s + 3, j, units, a30, a31, a32, ref x3, ref w0, inputs, vectors);
                 }
             }
-            for (; j < units; j++) // the last units % 4
+            // Ragged edges: samples beyond the last tile of 4 (all units), and the last units % 3 of tiled samples.
+            for (int s = 0; s < m; s++)
             {
-                ReadOnlySpan<float> weights = w.Slice(j * inputs, inputs);
-                for (int s = 0; s < m; s++) z[s * units + j] = Numerics.Dot(weights, x.Slice(s * inputs, inputs)) + (bias.IsEmpty ? 0f : bias[j]);
+                ReadOnlySpan<float> row = x.Slice(s * inputs, inputs);
+                for (int j = s < tiledSamples ? tiledUnits : 0; j < units; j++)
+                    z[s * units + j] = Numerics.Dot(w.Slice(j * inputs, inputs), row) + (bias.IsEmpty ? 0f : bias[j]);
             }
         }
 
-        /// <summary>Adds the scalar tail (inputs % 8) and the bias to four dot products and stores them.</summary>
+        /// <summary>Reduces three accumulators, adds the scalar tail (inputs % 8) and the bias, and stores three outputs.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store(Span<float> z, ReadOnlySpan<float> bias, int s, int j, int units, float d0, float d1, float d2, float d3,
+        private static void Store(Span<float> z, ReadOnlySpan<float> bias, int s, int j, int units, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2,
             ref float x, ref float w0, int inputs, int vectors)
         {
+            float d0 = Vector256.Sum(a0), d1 = Vector256.Sum(a1), d2 = Vector256.Sum(a2);
             for (int i = vectors; i < inputs; i++)
             {
                 float v = Unsafe.Add(ref x, i);
                 d0 += v * Unsafe.Add(ref w0, i);
                 d1 += v * Unsafe.Add(ref w0, inputs + i);
                 d2 += v * Unsafe.Add(ref w0, 2 * inputs + i);
-                d3 += v * Unsafe.Add(ref w0, 3 * inputs + i);
             }
             int o = s * units + j;
             if (!bias.IsEmpty)
             {
-                d0 += bias[j]; d1 += bias[j + 1]; d2 += bias[j + 2]; d3 += bias[j + 3];
+                d0 += bias[j]; d1 += bias[j + 1]; d2 += bias[j + 2];
             }
-            z[o] = d0; z[o + 1] = d1; z[o + 2] = d2; z[o + 3] = d3;
+            z[o] = d0; z[o + 1] = d1; z[o + 2] = d2;
         }
 
         /// <summary>
         /// C[rows × columns] = A · B with A(r, p) = a[r·rowStride + p·colStride] and B [depth × columns] row-major.
-        /// Tiles of 4 rows × 16 columns live in eight registers for the whole reduction; ragged edges fall back to axpy.
+        /// Tiles of 6 rows × 16 columns live in twelve registers for the whole reduction; ragged edges fall back to axpy.
         /// </summary>
         private static void OuterFma(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, Span<float> c, int rows, int depth, int columns)
         {
@@ -211,32 +205,42 @@ namespace Unrolled
             ref float cr = ref MemoryMarshal.GetReference(c);
             int wide = columns / 16 * 16;
             int r = 0;
-            for (; r + 4 <= rows; r += 4)
+            for (; r + 6 <= rows; r += 6)
             {
                 for (int n = 0; n < wide; n += 16)
                 {
-                    Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+                    Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+                    Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
                     ref float bn = ref Unsafe.Add(ref br, n);
+                    ref float a0 = ref Unsafe.Add(ref ar, r * rowStride);
                     for (int p = 0; p < depth; p++)
                     {
                         ref float row = ref Unsafe.Add(ref bn, p * columns);
                         Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
-                        ref float ap = ref Unsafe.Add(ref ar, r * rowStride + p * colStride);
-                        Vector256<float> x0 = Vector256.Create(ap), x1 = Vector256.Create(Unsafe.Add(ref ap, rowStride));
-                        Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStride)), x3 = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStride));
-                        c00 = Fma.MultiplyAdd(x0, b0, c00); c01 = Fma.MultiplyAdd(x0, b1, c01);
-                        c10 = Fma.MultiplyAdd(x1, b0, c10); c11 = Fma.MultiplyAdd(x1, b1, c11);
-                        c20 = Fma.MultiplyAdd(x2, b0, c20); c21 = Fma.MultiplyAdd(x2, b1, c21);
-                        c30 = Fma.MultiplyAdd(x3, b0, c30); c31 = Fma.MultiplyAdd(x3, b1, c31);
+                        ref float ap = ref Unsafe.Add(ref a0, p * colStride);
+                        Vector256<float> x = Vector256.Create(ap);
+                        c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                        x = Vector256.Create(Unsafe.Add(ref ap, rowStride));
+                        c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                        x = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStride));
+                        c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                        x = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStride));
+                        c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                        x = Vector256.Create(Unsafe.Add(ref ap, 4 * rowStride));
+                        c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                        x = Vector256.Create(Unsafe.Add(ref ap, 5 * rowStride));
+                        c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
                     }
                     ref float cn = ref Unsafe.Add(ref cr, r * columns + n);
                     c00.StoreUnsafe(ref cn); c01.StoreUnsafe(ref cn, 8);
                     c10.StoreUnsafe(ref cn, (nuint)columns); c11.StoreUnsafe(ref cn, (nuint)(columns + 8));
                     c20.StoreUnsafe(ref cn, (nuint)(2 * columns)); c21.StoreUnsafe(ref cn, (nuint)(2 * columns + 8));
                     c30.StoreUnsafe(ref cn, (nuint)(3 * columns)); c31.StoreUnsafe(ref cn, (nuint)(3 * columns + 8));
+                    c40.StoreUnsafe(ref cn, (nuint)(4 * columns)); c41.StoreUnsafe(ref cn, (nuint)(4 * columns + 8));
+                    c50.StoreUnsafe(ref cn, (nuint)(5 * columns)); c51.StoreUnsafe(ref cn, (nuint)(5 * columns + 8));
                 }
             }
-            // Ragged edges: rows beyond the last tile of 4 (all columns), and the last columns % 16 of tiled rows.
+            // Ragged edges: rows beyond the last tile of 6 (all columns), and the last columns % 16 of tiled rows.
             for (int row = 0; row < rows; row++)
             {
                 int from = row < r ? wide : 0;

@@ -152,7 +152,7 @@ partial class BatchNormNet
         //   ∂L/∂b4 = Σ_b ∂L/∂z4[b]
         //   ∂L/∂a3 = W4ᵀ · ∂L/∂z4
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a3 and ∂a3 = δ·W4, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz4, 0, m * 3), new global::System.ReadOnlySpan<float>(_a3, 0, m * 4),
             new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer4WeightsOffset, 12),
             new global::System.Span<float>(_gradients, Layer4BiasOffset, 3), new global::System.Span<float>(_ga3, 0, m * 4), m, 4, 3);
@@ -203,7 +203,7 @@ partial class BatchNormNet
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
             default(global::System.Span<float>), default(global::System.Span<float>), m, 3, 4);

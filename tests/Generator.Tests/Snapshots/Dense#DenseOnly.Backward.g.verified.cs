@@ -133,7 +133,7 @@ partial class DenseOnly
         //   ∂L/∂W2 = Σ_b ∂L/∂z2[b] · z1[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z2)
         //   ∂L/∂z1 = W2ᵀ · ∂L/∂z2
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·z1 and ∂z1 = δ·W2, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz2, 0, m * 1), new global::System.ReadOnlySpan<float>(_z1, 0, m * 2),
             new global::System.ReadOnlySpan<float>(_parameters, Layer2WeightsOffset, 2), new global::System.Span<float>(_gradients, Layer2WeightsOffset, 2),
             default(global::System.Span<float>), new global::System.Span<float>(_gz1, 0, m * 2), m, 2, 1);
@@ -143,7 +143,7 @@ partial class DenseOnly
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 2), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 6),
             new global::System.Span<float>(_gradients, Layer1BiasOffset, 2), default(global::System.Span<float>), m, 3, 2);

@@ -142,7 +142,7 @@ namespace Outer.Inner
                 //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
                 //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
                 //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
-                //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(_a2, 0, m * 3),
                     new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_gradients, Layer3WeightsOffset, 3),
                     new global::System.Span<double>(_gradients, Layer3BiasOffset, 1), new global::System.Span<double>(_ga2, 0, m * 3), m, 3, 1);
@@ -162,7 +162,7 @@ namespace Outer.Inner
                 //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
                 //   ∂L/∂x is not needed: no trainable layer comes before.
                 //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-                //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(_x, 0, m * 2),
                     new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_gradients, Layer1WeightsOffset, 6),
                     new global::System.Span<double>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<double>), m, 2, 3);

@@ -152,7 +152,7 @@ partial class DropoutNet
         //   ∂L/∂b5 = Σ_b ∂L/∂z5[b]
         //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 3), new global::System.ReadOnlySpan<float>(_d4, 0, m * 4),
             new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 12),
             new global::System.Span<float>(_gradients, Layer5BiasOffset, 3), new global::System.Span<float>(_gd4, 0, m * 4), m, 4, 3);
@@ -186,7 +186,7 @@ partial class DropoutNet
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
             new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);

@@ -154,7 +154,7 @@ namespace Lesson
             //   ∂L/∂b8 = Σ_b ∂L/∂z8[b]
             //   ∂L/∂d7 = W8ᵀ · ∂L/∂z8
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d7 and ∂d7 = δ·W8, accumulating tiles of
-            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz8, 0, m * 10), new global::System.ReadOnlySpan<float>(_d7, 0, m * 128),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer8WeightsOffset, 1280),
                 new global::System.Span<float>(_gradients, Layer8BiasOffset, 10), new global::System.Span<float>(_gd7, 0, m * 128), m, 128, 10);
@@ -184,7 +184,7 @@ namespace Lesson
             //   ∂L/∂b5 = Σ_b ∂L/∂z5[b]
             //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
-            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 128), new global::System.ReadOnlySpan<float>(_d4, 0, m * 256),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 32768),
                 new global::System.Span<float>(_gradients, Layer5BiasOffset, 128), new global::System.Span<float>(_gd4, 0, m * 256), m, 256, 128);
@@ -246,7 +246,7 @@ namespace Lesson
             //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
             //   ∂L/∂x is not needed: no trainable layer comes before.
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 256), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 200704),
                 new global::System.Span<float>(_gradients, Layer1BiasOffset, 256), default(global::System.Span<float>), m, 784, 256);

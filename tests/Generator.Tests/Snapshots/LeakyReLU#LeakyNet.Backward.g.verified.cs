@@ -144,7 +144,7 @@ partial class LeakyNet
         //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
         //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 2), new global::System.ReadOnlySpan<float>(_a2, 0, m * 4),
             new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8), new global::System.Span<float>(_gradients, Layer3WeightsOffset, 8),
             new global::System.Span<float>(_gradients, Layer3BiasOffset, 2), new global::System.Span<float>(_ga2, 0, m * 4), m, 4, 2);
@@ -164,7 +164,7 @@ partial class LeakyNet
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
             new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);

@@ -149,7 +149,7 @@ partial class SoftmaxMseNet
         //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-        //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 9),
             new global::System.Span<float>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<float>), m, 3, 3);

@@ -154,7 +154,7 @@ namespace Lesson
             //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
             //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
-            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 10), new global::System.ReadOnlySpan<float>(_a2, 0, m * 128),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer3WeightsOffset, 1280),
                 new global::System.Span<float>(_gradients, Layer3BiasOffset, 10), new global::System.Span<float>(_ga2, 0, m * 128), m, 128, 10);
@@ -174,7 +174,7 @@ namespace Lesson
             //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
             //   ∂L/∂x is not needed: no trainable layer comes before.
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-            //   4 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 128), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 100352), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 100352),
                 new global::System.Span<float>(_gradients, Layer1BiasOffset, 128), default(global::System.Span<float>), m, 784, 128);

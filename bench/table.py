@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""Prints the comparison table of bench/compare.sh from the JSON lines of bench/Compare and bench/peers.py."""
+import json
+import statistics
+import sys
+
+rows, extra = [], {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        if "value" in r:
+            extra[r["workload"]] = r["value"]
+        else:
+            r["median"] = statistics.median(r["seconds"])
+            rows.append(r)
+
+peak = extra.get("fma-peak-gflops", float("nan")) / 1e9
+print(f"fp32 FMA peak, 1 thread (measured): {peak:.1f} GFLOP/s; allocated bytes per training step + inference call: {extra.get('allocated-bytes-per-step', '?')}")
+print()
+header = f"| {'workload':<20} | {'system':<12} | {'threads':>7} | {'median':>11} | {'GFLOP/s':>8} | {'% of 1-thread peak':>18} | {'Unrolled is':>12} |"
+print(header)
+print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+for workload in sorted({r["workload"] for r in rows}, key=lambda w: (w.startswith("infer"), w)):
+    group = [r for r in rows if r["workload"] == workload]
+    ours = next((r for r in group if r["system"] == "unrolled"), None)
+    for r in sorted(group, key=lambda r: (r["system"] != "unrolled", r["system"], r["threads"])):
+        gflops = r["flops"] / r["median"] / 1e9
+        unit = "s" if r["median"] >= 1e-3 else "µs"
+        shown = r["median"] if unit == "s" else r["median"] * 1e6
+        ratio = "" if r is ours or ours is None else f"{r['median'] / ours['median']:.2f}× faster"
+        print(f"| {workload:<20} | {r['system']:<12} | {r['threads']:>7} | {shown:>9.3f} {unit:<2}| {gflops:>8.1f} | {100 * gflops / peak:>17.0f}% | {ratio:>12} |")

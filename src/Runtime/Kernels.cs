@@ -164,12 +164,20 @@ namespace Unrolled
                     Store(z, bias, s + 3, j, units, a30, a31, a32, ref x3, ref w0, inputs, vectors);
                 }
             }
-            // Ragged edges: samples beyond the last tile of 4 (all units), and the last units % 3 of tiled samples.
+            // Ragged edges: samples beyond the last tile of 4 (all units), and the last units % 3 of tiled samples. They run
+            // the same per-output operation order as the tiles, so a sample's outputs do not depend on its batch.
             for (int s = 0; s < m; s++)
             {
-                ReadOnlySpan<float> row = x.Slice(s * inputs, inputs);
+                ref float xs = ref Unsafe.Add(ref xr, s * inputs);
                 for (int j = s < tiledSamples ? tiledUnits : 0; j < units; j++)
-                    z[s * units + j] = Numerics.Dot(w.Slice(j * inputs, inputs), row) + (bias.IsEmpty ? 0f : bias[j]);
+                {
+                    ref float wj = ref Unsafe.Add(ref wr, j * inputs);
+                    Vector256<float> a = default;
+                    for (int i = 0; i < vectors; i += 8) a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref wj, (nuint)i), a);
+                    float d = Vector256.Sum(a);
+                    for (int i = vectors; i < inputs; i++) d += Unsafe.Add(ref xs, i) * Unsafe.Add(ref wj, i);
+                    z[s * units + j] = bias.IsEmpty ? d : d + bias[j];
+                }
             }
         }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One run, one machine: Unrolled (bench/Compare), ONNX Runtime, PyTorch (1 and 2 threads) and the lesson's NumPy TinyNN
-# on the same Fashion-MNIST workloads, then one table of medians, ratios, GFLOP/s and fraction of the FMA peak.
-# Usage: bench/compare.sh [runs]   (default 5 timed runs after a warm-up)
+# on the same Fashion-MNIST workloads, plus the machine's FMA peak; then one table of medians, ratios, GFLOP/s and the
+# fraction of the peak. Usage: bench/compare.sh [runs]   (default 5 timed runs after a warm-up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -10,9 +10,16 @@ need=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 /usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1 || need+=(python3-numpy python3-torch)
 [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || need+=(libopenblas0-pthread)   # reference BLAS is 20x slower
+command -v gcc >/dev/null || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null; fi
 
 out=$(mktemp -d)
+gcc -O2 -mavx2 -mfma bench/fma_peak.c -o "$out/fma_peak"
+echo "measuring the FMA peak…" >&2
+peak1=$("$out/fma_peak")
+peak2=$( ("$out/fma_peak" & "$out/fma_peak" & wait) | awk '{s += $1} END {print s}')
+printf '{"system": "machine", "workload": "fma-peak-gflops", "value": %s}\n{"system": "machine", "workload": "fma-peak-gflops-2threads", "value": %s}\n' "$peak1" "$peak2" > "$out/machine.jsonl"
+
 dotnet build bench/Compare -c Release -nologo -v quiet >/dev/null
 echo "timing Unrolled and ONNX Runtime…" >&2
 dotnet bench/Compare/bin/Release/net10.0/Compare.dll "$runs" > "$out/unrolled.jsonl"
@@ -20,4 +27,4 @@ echo "timing PyTorch and NumPy…" >&2
 for threads in 1 2; do
   OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads MKL_NUM_THREADS=$threads /usr/bin/python3 bench/peers.py "$runs" "$threads" > "$out/peers$threads.jsonl"
 done
-/usr/bin/python3 bench/table.py "$out/unrolled.jsonl" "$out/peers1.jsonl" "$out/peers2.jsonl"
+/usr/bin/python3 bench/table.py "$out/machine.jsonl" "$out/unrolled.jsonl" "$out/peers1.jsonl" "$out/peers2.jsonl"

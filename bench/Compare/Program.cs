@@ -4,8 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Unrolled;
@@ -105,38 +103,8 @@ foreach (int batch in new[] { 64, 256, 1 })
     Console.WriteLine("{\"system\": \"unrolled\", \"workload\": \"allocated-bytes-per-step\", \"value\": " + (GC.GetAllocatedBytesForCurrentThread() - before) / 100 + "}");
 }
 
-// 4. The machine's fp32 FMA peak on one thread: 12 independent chains of 8-float FMAs (latency 4 cycles × 2 ports = 8
-//    chains in flight; 12 leaves slack), in a fully optimised method.
-if (Fma.IsSupported)
-{
-    FmaPeak.Measure();
-    double gflops = Enumerable.Range(0, runs).Select(_ => FmaPeak.Measure()).OrderBy(v => v).ElementAt(runs / 2);
-    Console.WriteLine("{\"system\": \"machine\", \"workload\": \"fma-peak-gflops\", \"value\": " + gflops.ToString("R", CultureInfo.InvariantCulture) + "}");
-}
-
 /// <summary>The lesson's TinyNN.</summary>
 [Network(784, Loss = Loss.CrossEntropy)]
 [Dense(128)] [ReLU] [Dense(10)] [Softmax]
 public partial class TinyNN { }
 
-internal static class FmaPeak
-{
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static double Measure()
-    {
-        var a = Vector256.Create(0.999999f);
-        var b = Vector256.Create(1e-7f);
-        Vector256<float> c0 = a, c1 = b, c2 = a, c3 = b, c4 = a, c5 = b, c6 = a, c7 = b, c8 = a, c9 = b, c10 = a, c11 = b;
-        const int iterations = 20_000_000;
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < iterations; i++)
-        {
-            c0 = Fma.MultiplyAdd(c0, a, b); c1 = Fma.MultiplyAdd(c1, a, b); c2 = Fma.MultiplyAdd(c2, a, b); c3 = Fma.MultiplyAdd(c3, a, b);
-            c4 = Fma.MultiplyAdd(c4, a, b); c5 = Fma.MultiplyAdd(c5, a, b); c6 = Fma.MultiplyAdd(c6, a, b); c7 = Fma.MultiplyAdd(c7, a, b);
-            c8 = Fma.MultiplyAdd(c8, a, b); c9 = Fma.MultiplyAdd(c9, a, b); c10 = Fma.MultiplyAdd(c10, a, b); c11 = Fma.MultiplyAdd(c11, a, b);
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11) == 42f) Console.Error.WriteLine("!");
-        return iterations * 12.0 * 8 * 2 / seconds / 1e9 * 1e9;
-    }
-}

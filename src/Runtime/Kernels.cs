@@ -164,21 +164,48 @@ namespace Unrolled
                     Store(z, bias, s + 3, j, units, a30, a31, a32, ref x3, ref w0, inputs, vectors);
                 }
             }
-            // Ragged edges: samples beyond the last tile of 4 (all units), and the last units % 3 of tiled samples. They run
-            // the same per-output operation order as the tiles, so a sample's outputs do not depend on its batch.
+            // Ragged edges: samples beyond the last tile of 4 (all units, four at a time so four FMA chains overlap), and
+            // the last units % 3 of tiled samples. Every output keeps its own chain in the same operation order as in the
+            // tiles, so a sample's outputs do not depend on its batch.
             for (int s = 0; s < m; s++)
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * inputs);
-                for (int j = s < tiledSamples ? tiledUnits : 0; j < units; j++)
+                int j = s < tiledSamples ? tiledUnits : 0;
+                for (; j + 4 <= units; j += 4)
+                {
+                    ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
+                    ref float w1 = ref Unsafe.Add(ref w0, inputs);
+                    ref float w2 = ref Unsafe.Add(ref w1, inputs);
+                    ref float w3 = ref Unsafe.Add(ref w2, inputs);
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector256<float> p = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w0, (nuint)i), a0);
+                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w1, (nuint)i), a1);
+                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w2, (nuint)i), a2);
+                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w3, (nuint)i), a3);
+                    }
+                    Store(z, bias, s, j, units, a0, a1, a2, ref xs, ref w0, inputs, vectors);
+                    z[s * units + j + 3] = Finish(a3, ref xs, ref w3, inputs, vectors, bias.IsEmpty ? 0f : bias[j + 3], !bias.IsEmpty);
+                }
+                for (; j < units; j++)
                 {
                     ref float wj = ref Unsafe.Add(ref wr, j * inputs);
                     Vector256<float> a = default;
                     for (int i = 0; i < vectors; i += 8) a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref wj, (nuint)i), a);
-                    float d = Vector256.Sum(a);
-                    for (int i = vectors; i < inputs; i++) d += Unsafe.Add(ref xs, i) * Unsafe.Add(ref wj, i);
-                    z[s * units + j] = bias.IsEmpty ? d : d + bias[j];
+                    z[s * units + j] = Finish(a, ref xs, ref wj, inputs, vectors, bias.IsEmpty ? 0f : bias[j], !bias.IsEmpty);
                 }
             }
+        }
+
+        /// <summary>One output: the lanes' sum, then the scalar tail, then the bias (the order <see cref="Store"/> uses).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Finish(Vector256<float> a, ref float x, ref float w, int inputs, int vectors, float bias, bool hasBias)
+        {
+            float d = Vector256.Sum(a);
+            for (int i = vectors; i < inputs; i++) d += Unsafe.Add(ref x, i) * Unsafe.Add(ref w, i);
+            return hasBias ? d + bias : d;
         }
 
         /// <summary>Reduces three accumulators, adds the scalar tail (inputs % 8) and the bias, and stores three outputs.</summary>

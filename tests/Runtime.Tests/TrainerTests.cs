@@ -98,6 +98,21 @@ namespace Unrolled.Runtime.Tests
         }
 
         [Fact]
+        public void NonFiniteInputsAreRefusedBeforeTrainingNamingTheSample()
+        {
+            var net = new ReLUSoftmaxD();
+            Dataset<double> data = Blobs(50, 9);
+            data.Features[17 * 5 + 3] = double.NaN;
+            double[] before = net.Parameters.ToArray();
+            var ex = Assert.Throws<ArgumentException>(() => net.Fit(data, new Sgd(0.1)));
+            Assert.Contains("feature 3 of sample 17 is NaN", ex.Message);
+            Assert.Equal(before, net.Parameters.ToArray());
+            Dataset<double> validation = Blobs(10, 10);
+            validation.Features[0] = double.PositiveInfinity;
+            Assert.Contains("validation data's feature 0 of sample 0", Assert.Throws<ArgumentException>(() => net.Fit(Blobs(20, 1), new Sgd(0.1), validation: validation)).Message);
+        }
+
+        [Fact]
         public void RegressionWithTargetsAndPrediction()
         {
             var net = new DenseMseD(); // 3 → 4 → 2, linear: learn y = A·x

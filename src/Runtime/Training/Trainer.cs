@@ -158,7 +158,12 @@ namespace Unrolled
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
             if (validation is null && options.ValidationSplit > 0) (training, validation) = training.Split(options.ValidationSplit);
             CheckShapes(network, training);
-            if (validation != null) CheckShapes(network, validation);
+            CheckFinite(training, nameof(training));
+            if (validation != null)
+            {
+                CheckShapes(network, validation);
+                CheckFinite(validation, nameof(validation));
+            }
             foreach (IEpochCallback callback in options.Callbacks)
             {
                 if (callback is ReduceLROnPlateau plateau && optimizer.Schedule is null) optimizer.Schedule = plateau; // Keras sets optimizer.lr
@@ -296,6 +301,23 @@ namespace Unrolled
             if (data.Targets != null && data.TargetSize != network.OutputSize)
                 throw new ArgumentException($"The data has {data.TargetSize} targets per sample; the network has {network.OutputSize} outputs.");
             if (data.Count == 0) throw new ArgumentException("The dataset is empty.");
+        }
+
+        /// <summary>A NaN or infinite feature or target would turn every gradient into NaN: refuse it up front, naming it.</summary>
+        private static void CheckFinite<T>(Dataset<T> data, string name) where T : struct
+        {
+            void Scan(T[] values, int width, string what)
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    double v = Scalar<T>.ToDouble(values[i]);
+                    if (double.IsNaN(v) || double.IsInfinity(v))
+                        throw new ArgumentException($"The {name} data's {what} {i % width} of sample {i / width} is {v}: " +
+                                                    "non-finite inputs make every gradient NaN. Clean or impute the data first.", name);
+                }
+            }
+            Scan(data.Features, data.InputSize, "feature");
+            if (data.Targets != null) Scan(data.Targets, data.TargetSize, "target");
         }
 
         private static void Shuffle(int[] order, ref SplitMix64 random)

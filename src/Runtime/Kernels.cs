@@ -171,6 +171,34 @@ namespace Unrolled
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * inputs);
                 int j = s < tiledSamples ? tiledUnits : 0;
+                for (; j + 8 <= units; j += 8)
+                {
+                    // Eight chains keep both FMA ports busy despite the 4-cycle latency (a lone sample has no other reuse).
+                    ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector256<float> p = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                        ref float wi = ref Unsafe.Add(ref w0, i);
+                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi), a0);
+                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)inputs), a1);
+                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(2 * inputs)), a2);
+                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(3 * inputs)), a3);
+                        a4 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(4 * inputs)), a4);
+                        a5 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(5 * inputs)), a5);
+                        a6 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(6 * inputs)), a6);
+                        a7 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(7 * inputs)), a7);
+                    }
+                    int o = s * units + j;
+                    z[o] = Finish(a0, ref xs, ref w0, inputs, vectors, bias.IsEmpty ? 0f : bias[j], !bias.IsEmpty);
+                    z[o + 1] = Finish(a1, ref xs, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 1], !bias.IsEmpty);
+                    z[o + 2] = Finish(a2, ref xs, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 2], !bias.IsEmpty);
+                    z[o + 3] = Finish(a3, ref xs, ref Unsafe.Add(ref w0, 3 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 3], !bias.IsEmpty);
+                    z[o + 4] = Finish(a4, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 4], !bias.IsEmpty);
+                    z[o + 5] = Finish(a5, ref xs, ref Unsafe.Add(ref w0, 5 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 5], !bias.IsEmpty);
+                    z[o + 6] = Finish(a6, ref xs, ref Unsafe.Add(ref w0, 6 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 6], !bias.IsEmpty);
+                    z[o + 7] = Finish(a7, ref xs, ref Unsafe.Add(ref w0, 7 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 7], !bias.IsEmpty);
+                }
                 for (; j + 4 <= units; j += 4)
                 {
                     ref float w0 = ref Unsafe.Add(ref wr, j * inputs);

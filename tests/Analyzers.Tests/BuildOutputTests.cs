@@ -1,8 +1,8 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Unrolled.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -18,26 +18,15 @@ namespace Unrolled.Analyzers.Tests
         [Fact]
         public void DotnetBuildOfDeliberateMistakesShowsTheUnrWarnings()
         {
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            DirectoryInfo? root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root != null && !File.Exists(Path.Combine(root.FullName, "Generator.sln"))) root = root.Parent;
-            Assert.NotNull(root);
-            string project = Path.Combine(root!.FullName, "tests", "Consumers", "Mistakes", "Mistakes.csproj");
+            string project = Path.Combine(Repository.Root, "tests", "Consumers", "Mistakes", "Mistakes.csproj");
 
             // --no-dependencies: the generator, analyzers and runtime were built with this test project; do not touch them.
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in new[] { "build", project, "-c", configuration, "--no-dependencies", "--no-incremental", "-nologo", "-clp:NoSummary" })
-                start.ArgumentList.Add(argument);
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            (int exitCode, string stdout, string stderr) = Repository.Run("dotnet", null,
+                "build", project, "-c", Repository.Configuration, "--no-dependencies", "--no-incremental", "-nologo", "-clp:NoSummary");
+            string output = stdout + stderr;
             _output.WriteLine(output);
 
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, exitCode);
             string[] found = Regex.Matches(output, @"Mistakes\.cs\((\d+),\d+\): warning (UNR\d{4})")
                 .Select(m => $"{m.Groups[2].Value}@{m.Groups[1].Value}")
                 .Distinct()

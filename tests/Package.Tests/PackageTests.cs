@@ -1,7 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Unrolled.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,19 +21,15 @@ namespace Unrolled.Package.Tests
         [Fact]
         public void ThePackageCarriesTheGeneratorAndBothConsumersBuild()
         {
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            string root = Root();
+            string configuration = Repository.Configuration;
+            string root = Repository.Root;
             string work = Path.Combine(Path.GetTempPath(), "unrolled-package-" + Guid.NewGuid().ToString("N"));
             string feed = Path.Combine(work, "feed");
             string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
             Directory.CreateDirectory(feed);
             try
             {
-                Run(root, "dotnet", "pack", Path.Combine(root, "src", "Runtime", "Runtime.csproj"), "-c", configuration, "--no-build", "-o", feed, "-p:Version=" + version);
+                Run(root, "dotnet", "pack", Path.Combine(root, "src", "Runtime", "Runtime.csproj"), "-c", configuration, "-o", feed, "-p:PackageVersion=" + version);
                 string package = Path.Combine(feed, $"Unrolled.{version}.nupkg");
                 Assert.True(File.Exists(package), package);
                 using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
@@ -73,23 +69,11 @@ namespace Unrolled.Package.Tests
 
         private string Run(string directory, string file, params string[] arguments)
         {
-            var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments) start.ArgumentList.Add(argument);
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_NOLOGO"] = "1";
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            (int exitCode, string stdout, string stderr) = Repository.Run(file, directory, arguments);
+            string output = stdout + stderr;
             _output.WriteLine($"$ {file} {string.Join(" ", arguments)}\n{output}");
-            Assert.True(process.ExitCode == 0, $"{file} {string.Join(" ", arguments)} failed in {directory}:\n{output}");
+            Assert.True(exitCode == 0, $"{file} {string.Join(" ", arguments)} failed in {directory}:\n{output}");
             return output;
-        }
-
-        private static string Root()
-        {
-            DirectoryInfo? directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Generator.sln"))) directory = directory.Parent;
-            return directory?.FullName ?? throw new InvalidOperationException("Generator.sln not found above " + AppContext.BaseDirectory);
         }
 
         private static void CopyDirectory(string from, string to)

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Unrolled.Tests.Shared;
 using Xunit.Sdk;
 
 namespace Unrolled.Peer.Tests
@@ -20,19 +20,10 @@ namespace Unrolled.Peer.Tests
         private static readonly Lazy<string?> s_problem = new Lazy<string?>(() =>
         {
             if (!File.Exists(Python)) return $"{Python} is missing. Install PyTorch with: {Install}";
-            (int code, string output) = Execute(Python, "-c", "import torch, numpy");
+            (int code, string output, string error) = Repository.Run(Python, null, "-c", "import torch, numpy");
+            output += error;
             return code == 0 ? null : $"PyTorch is not importable by {Python} ({output.Trim()}). Install it with: {Install}";
         });
-
-        public static string RepositoryRoot
-        {
-            get
-            {
-                DirectoryInfo? directory = new DirectoryInfo(AppContext.BaseDirectory);
-                while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Generator.sln"))) directory = directory.Parent;
-                return directory?.FullName ?? throw new XunitException("Repository root (Generator.sln) not found above " + AppContext.BaseDirectory);
-            }
-        }
 
         /// <summary>A fresh case directory with spec.json; the caller adds .npy inputs, then calls <see cref="Run"/>.</summary>
         public static string NewCase(object spec)
@@ -46,22 +37,12 @@ namespace Unrolled.Peer.Tests
         public static void Run(string caseDirectory)
         {
             if (s_problem.Value is string problem) throw new XunitException(problem);
-            (int code, string output) = Execute(Python, Path.Combine(RepositoryRoot, "peer", "torch_peer.py"), caseDirectory);
+            (int code, string output, string error) = Repository.Run(Python, null, Path.Combine(Repository.Root, "peer", "torch_peer.py"), caseDirectory);
+            output += error;
             if (code != 0) throw new XunitException($"The PyTorch peer failed (exit {code}):\n{output}");
         }
 
         public static double[] Result(string caseDirectory, string name) => Npy.Read(Path.Combine(caseDirectory, name + ".npy"));
-
-        private static (int Code, string Output) Execute(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments) start.ArgumentList.Add(argument);
-            start.Environment["OMP_NUM_THREADS"] = "1";
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output);
-        }
 
         /// <summary>
         /// Element-wise agreement: |a − b| ≤ tolerance · max(|b|, 1e-2 · max|b|). Components far below the array's

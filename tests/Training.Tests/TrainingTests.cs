@@ -1,9 +1,9 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using Xunit;
+using Unrolled.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Unrolled.Training.Tests
@@ -43,19 +43,11 @@ namespace Unrolled.Training.Tests
         {
             string sample = SampleAssembly();
             string weights = Path.Combine(Path.GetTempPath(), $"unrolled-sample-{Guid.NewGuid():N}.weights");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(sample);
-            start.ArgumentList.Add("--weights");
-            start.ArgumentList.Add(weights);
-            using Process process = Process.Start(start)!;
-            string stdout = process.StandardOutput.ReadToEnd();
-            string stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            _output.WriteLine(stdout);
-            _output.WriteLine(stderr);
+            (int exitCode, string stdout, string stderr) = Repository.Run("dotnet", null, sample, "--weights", weights);
+            _output.WriteLine(stdout + stderr);
             try
             {
-                Assert.Equal(0, process.ExitCode);
+                Assert.Equal(0, exitCode);
                 string last = stdout.TrimEnd('\n', '\r').Split('\n').Last().TrimEnd('\r');
                 Assert.Matches(@"^test accuracy: 0\.\d{4}$", last);
                 double accuracy = double.Parse(last.Substring("test accuracy: ".Length), CultureInfo.InvariantCulture);
@@ -71,15 +63,7 @@ namespace Unrolled.Training.Tests
         /// <summary>samples/FashionMnist's build output, in the configuration of this test assembly.</summary>
         private static string SampleAssembly()
         {
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            DirectoryInfo? directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Generator.sln"))) directory = directory.Parent;
-            Assert.True(directory != null, "repository root (Generator.sln) not found above " + AppContext.BaseDirectory);
-            string path = Path.Combine(directory!.FullName, "samples", "FashionMnist", "bin", configuration, "net10.0", "FashionMnist.dll");
+            string path = Path.Combine(Repository.Root, "samples", "FashionMnist", "bin", Repository.Configuration, "net10.0", "FashionMnist.dll");
             Assert.True(File.Exists(path), $"{path} is missing: build the solution first.");
             return path;
         }

@@ -44,6 +44,7 @@ Optimizer optimizer = options.Optimizer switch
 };
 if (options.Schedule == "cosine") optimizer.Schedule = new CosineDecay(learningRate, (long)stepsPerEpoch * options.Epochs);
 
+Console.Write(options.Model == "tiny" ? TinyNN.Summary() : FashionNet.Summary());
 AnsiConsole.MarkupLine($"[bold]{network.GetType().Name}[/]: {network.ParameterCount:N0} parameters, {network.Layers.Count} layers; " +
                        $"{training.Count:N0} training and {test.Count:N0} test images; {options.Optimizer} η = {learningRate.ToString(CultureInfo.InvariantCulture)}" +
                        $" ({options.Schedule}), batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");

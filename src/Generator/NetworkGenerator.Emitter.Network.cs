@@ -159,6 +159,9 @@ namespace Unrolled.Generator
                 w.WriteLine();
                 w.WriteLine("/// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>");
                 w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> Layers => s_layers;");
+                w.WriteLine();
+                w.WriteLine("/// <summary>A Keras-style summary: one row per layer (output shape, parameters), then the trainable and non-trainable totals.</summary>");
+                w.WriteLine($"public static string Summary() => global::Unrolled.NetworkSummary.Format(\"{_spec.TypeName}\", InputSize, s_layers);");
 
                 w.WriteLine();
                 w.WriteLine("// ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────");

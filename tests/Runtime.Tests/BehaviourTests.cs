@@ -201,6 +201,22 @@ namespace Unrolled.Runtime.Tests
         }
 
         [Fact]
+        public void SummaryHasKerasTotalsAndOneRowPerLayer()
+        {
+            string summary = FashionNet.Summary();
+            // Keras' model.summary() of the lesson's model: 236,170 total, 235,658 trainable, 512 non-trainable.
+            Assert.Contains(" Total params: 236,170\n", summary);
+            Assert.Contains(" Trainable params: 235,658\n", summary);
+            Assert.Contains(" Non-trainable params: 512\n", summary);
+            Assert.Contains("Model: \"FashionNet\"", summary);
+            string[] lines = summary.Split('\n');
+            Assert.Contains(lines, l => l.Contains("dense_1 (Dense)") && l.Contains("(None, 256)") && l.TrimEnd().EndsWith("200,960"));
+            Assert.Contains(lines, l => l.Contains("batch_norm_2 (BatchNorm)") && l.TrimEnd().EndsWith("1,024"));
+            Assert.Contains(lines, l => l.Contains("softmax_9 (Softmax)") && l.Contains("(None, 10)") && l.TrimEnd().EndsWith(" 0"));
+            Assert.Equal(FashionNet.LayerCount, lines.Count(l => l.Contains(" (") && l.Contains("(None, ")) - 1); // minus the input row
+        }
+
+        [Fact]
         public void LayerDataMatchesTheConstants()
         {
             Assert.Equal(FashionNet.LayerCount, FashionNet.Layers.Count);

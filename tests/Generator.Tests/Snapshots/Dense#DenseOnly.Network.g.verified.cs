@@ -54,6 +54,9 @@ partial class DenseOnly : global::Unrolled.INetwork<float>
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> Layers => s_layers;
 
+    /// <summary>A Keras-style summary: one row per layer (output shape, parameters), then the trainable and non-trainable totals.</summary>
+    public static string Summary() => global::Unrolled.NetworkSummary.Format("DenseOnly", InputSize, s_layers);
+
     // ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────
     private static readonly float[] s_empty = new float[0];
     private readonly float[] _parameters = NewParameters(DefaultSeed);

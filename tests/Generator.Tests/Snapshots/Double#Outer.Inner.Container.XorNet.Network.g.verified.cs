@@ -72,6 +72,9 @@ namespace Outer.Inner
             /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> Layers => s_layers;
 
+            /// <summary>A Keras-style summary: one row per layer (output shape, parameters), then the trainable and non-trainable totals.</summary>
+            public static string Summary() => global::Unrolled.NetworkSummary.Format("XorNet", InputSize, s_layers);
+
             // ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────
             private static readonly double[] s_empty = new double[0];
             private readonly double[] _parameters = NewParameters(DefaultSeed);

@@ -49,7 +49,14 @@ AnsiConsole.MarkupLine($"[bold]{network.GetType().Name}[/]: {network.ParameterCo
                        $"{training.Count:N0} training and {test.Count:N0} test images; {options.Optimizer} η = {learningRate.ToString(CultureInfo.InvariantCulture)}" +
                        $" ({options.Schedule}), batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");
 
-var fit = new FitOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed };
+var fit = new FitOptions
+{
+    Epochs = options.Epochs,
+    BatchSize = options.BatchSize,
+    Seed = options.Seed,
+    // Run-time diagnosis: NaN/Inf, exploding or vanishing gradients, dead ReLUs, bad initial loss, unscaled inputs, overfitting.
+    OnDiagnosis = d => AnsiConsole.MarkupLine($"[yellow]diagnosis ({d.Kind}):[/] {Markup.Escape(d.Message)}"),
+};
 string Line(EpochResult r) => string.Format(CultureInfo.InvariantCulture,
     "epoch {0}/{1}: loss {2:F4}, accuracy {3:F4}, test loss {4:F4}, test accuracy {5:F4}, lr {6:E2}, {7:N0} samples/s",
     r.Epoch, options.Epochs, r.Loss, r.Accuracy, r.ValidationLoss, r.ValidationAccuracy, r.LearningRate, r.SamplesPerSecond);

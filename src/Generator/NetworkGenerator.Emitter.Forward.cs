@@ -67,6 +67,7 @@ namespace Unrolled.Generator
                 w.WriteLine("/// <summary>The unrolled forward pass over <paramref name=\"m\"/> samples: one block per layer, every width a constant.</summary>");
                 using (w.Open($"private void ForwardLayers({ReadOnlySpan}<{t}> x, int m, bool training)"))
                 {
+                    w.WriteLine("_lastBatch = m;");
                     bool first = true;
                     foreach (LayerSpec layer in _spec.Layers)
                     {

@@ -172,6 +172,7 @@ namespace Unrolled.Generator
                 w.WriteLine("private global::Unrolled.SplitMix64 _random = global::Unrolled.SplitMix64.ForDropout(DefaultSeed);");
                 w.WriteLine("private int _capacity;        // samples the per-batch buffers hold");
                 w.WriteLine("private int _batchSize;       // samples of the last training forward pass");
+                w.WriteLine("private int _lastBatch;       // samples of the last forward pass of any kind (its layer outputs are in the buffers)");
                 w.WriteLine("private bool _hasTrainingPass; // whether the buffers hold a training pass Backward can use");
                 w.WriteLine($"private {t}[] {Field("x")} = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer");
                 foreach (BufferInfo buffer in Buffers())
@@ -265,6 +266,19 @@ namespace Unrolled.Generator
                     }
                     w.WriteLine("_capacity = batchSize;");
                     w.WriteLine("_hasTrainingPass = false;");
+                }
+
+                w.WriteLine();
+                w.WriteLine("/// <summary>The output of layer <paramref name=\"layer\"/> (1-based) for the samples of the last forward pass (for inference,");
+                w.WriteLine("/// its last chunk), sample-major; valid until the next pass. For diagnosis: dead ReLUs, the first non-finite layer.</summary>");
+                using (w.Open($"public {ReadOnlySpan}<{t}> LayerOutput(int layer)"))
+                {
+                    using (w.Open("switch (layer)"))
+                    {
+                        foreach (LayerSpec layer in _spec.Layers)
+                            w.WriteLine($"case {Int(layer.Index)}: return new {ReadOnlySpan}<{t}>({Field(Symbol(layer))}, 0, _lastBatch * {Int(layer.OutputSize)});");
+                        w.WriteLine($"default: throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"Layers are numbered 1 to \" + LayerCount + \".\");");
+                    }
                 }
 
                 w.WriteLine();

@@ -201,6 +201,7 @@ namespace Unrolled.Runtime.Tests
             public void Forward(ReadOnlySpan<double> input, Span<double> output) { }
             public void Forward(ReadOnlySpan<double> inputs, Span<double> outputs, int batchSize) { }
             public ReadOnlySpan<double> ForwardTraining(ReadOnlySpan<double> inputs, int batchSize) => default;
+            public ReadOnlySpan<double> LayerOutput(int layer) => default;
             public double Backward(ReadOnlySpan<int> labels) => Evaluate();
             public double Backward(ReadOnlySpan<double> targets) => Evaluate();
             public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int batchSize) => Evaluate();

@@ -145,3 +145,18 @@ namespace Unrolled.Runtime.Tests
     [Dense(9)] [ReLU] [Dropout(0.4)] [Dense(2)]
     public partial class DropoutLinearHead { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Ten sigmoid layers: the textbook vanishing-gradient network.
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid]
+    [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid] [Dense(8)] [Sigmoid]
+    [Dense(3)] [Softmax]
+    public partial class SigmoidStack { }
+
+    // Six ReLU layers (weights are scaled up in the test to make gradients explode).
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(3)] [Softmax]
+    public partial class DeepReLU { }
+}

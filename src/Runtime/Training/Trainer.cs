@@ -33,6 +33,14 @@ namespace Unrolled
 
         /// <summary>Report progress every this many batches (and at the end of each epoch). Default 20.</summary>
         public int ReportEveryBatches { get; set; } = 20;
+
+        /// <summary>Watch the run for NaN/Inf, exploding or vanishing gradients, dead ReLUs, a bad initial loss, unscaled or
+        /// constant inputs and overfitting (<see cref="DiagnosisKind"/>). Default true. A non-finite loss or gradient
+        /// always stops training before the bad step, keeping the last good weights.</summary>
+        public bool Diagnose { get; set; } = true;
+
+        /// <summary>Called with each diagnosis as it is made (also collected in <see cref="TrainingHistory.Diagnoses"/>).</summary>
+        public Action<Diagnosis>? OnDiagnosis { get; set; }
     }
 
     /// <summary>Metrics of one epoch.</summary>
@@ -104,16 +112,20 @@ namespace Unrolled
     /// <summary>What <see cref="Trainer.Fit{T}"/> returns.</summary>
     public sealed class TrainingHistory
     {
-        internal TrainingHistory(IReadOnlyList<EpochResult> epochs, bool stoppedEarly)
+        internal TrainingHistory(IReadOnlyList<EpochResult> epochs, bool stoppedEarly, IReadOnlyList<Diagnosis> diagnoses)
         {
             Epochs = epochs;
             StoppedEarly = stoppedEarly;
+            Diagnoses = diagnoses;
         }
+
+        /// <summary>What the run's diagnosis found, in order (empty for a healthy run).</summary>
+        public IReadOnlyList<Diagnosis> Diagnoses { get; }
 
         /// <summary>One result per completed epoch.</summary>
         public IReadOnlyList<EpochResult> Epochs { get; }
 
-        /// <summary>Whether a callback stopped training before the last epoch.</summary>
+        /// <summary>Whether a callback stopped training before the last epoch, or the diagnosis stopped it on a non-finite value.</summary>
         public bool StoppedEarly { get; }
     }
 
@@ -181,11 +193,20 @@ namespace Unrolled
             SplitMix64 random = SplitMix64.FromSeed(options.Seed);
             var history = new List<EpochResult>();
             var clock = new Stopwatch();
-            bool stopped = false;
+            bool stopped = false, halted = false;
+            var diagnoses = new List<Diagnosis>();
+            Diagnostician<T>? doctor = null;
+            if (options.Diagnose)
+            {
+                Action<Diagnosis>? notify = options.OnDiagnosis;
+                doctor = new Diagnostician<T>(network, d => { diagnoses.Add(d); notify?.Invoke(d); });
+                doctor.BeforeTraining(training);
+            }
 
             for (int epoch = 1; epoch <= options.Epochs && !stopped; epoch++)
             {
                 if (options.Shuffle) Shuffle(order, ref random);
+                doctor?.StartEpoch(epoch);
                 double lossSum = 0;
                 long correct = 0, seen = 0;
                 clock.Restart();
@@ -206,6 +227,11 @@ namespace Unrolled
                         ? Metrics.CountCorrect(outputs, labels.AsSpan(0, m), outputSize)
                         : Metrics.CountCorrect(outputs, targets.AsSpan(0, m * outputSize), outputSize, network.Loss);
                     T loss = useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize));
+                    if (doctor != null && !doctor.AfterBackward(optimizer.Iterations, m, Scalar<T>.ToDouble(loss), optimizer.CurrentLearningRate))
+                    {
+                        stopped = halted = true; // a non-finite loss or gradient: stop before the step, keeping the last good weights
+                        break;
+                    }
                     lossSum += Scalar<T>.ToDouble(loss) * m;
                     seen += m;
                     optimizer.Step(network);
@@ -215,15 +241,17 @@ namespace Unrolled
                             Metrics.Accuracy(correct, seen, network, useLabels), seen / clock.Elapsed.TotalSeconds, null));
                 }
                 clock.Stop();
+                if (seen == 0) break; // stopped on the first batch of the epoch: no metrics to report
 
                 Evaluation? check = validation is null ? null : network.Evaluate(validation);
                 var result = new EpochResult(epoch, lossSum / seen, Metrics.Accuracy(correct, seen, network, useLabels), check?.Loss, check?.Accuracy,
                     optimizer.Schedule?.LearningRate(Math.Max(0, optimizer.Iterations - 1)) ?? optimizer.LearningRate, clock.Elapsed.TotalSeconds, n);
                 history.Add(result);
+                doctor?.AfterEpoch(result);
                 foreach (IEpochCallback callback in options.Callbacks) stopped |= callback.OnEpochEnd(network, result);
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result.SamplesPerSecond, result));
             }
-            return new TrainingHistory(history, stopped && history.Count < options.Epochs);
+            return new TrainingHistory(history, stopped && (halted || history.Count < options.Epochs), diagnoses);
         }
 
         /// <summary>Loss and accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>

@@ -60,6 +60,7 @@ namespace Outer.Inner
             /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
             private void ForwardLayers(global::System.ReadOnlySpan<double> x, int m, bool training)
             {
+                _lastBatch = m;
                 // Layer 1: Dense 2 → 3 (9 parameters, Xavier uniform init).
                 //   z1 = W1·x + b1
                 //   W1 is [3 × 2], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.

@@ -58,6 +58,7 @@ namespace Lesson
         /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
         private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
         {
+            _lastBatch = m;
             // Layer 1: Dense 784 → 256 (200,960 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
             //   W1 is [256 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.

@@ -56,6 +56,7 @@ partial class SigmoidNet
     /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
     private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
     {
+        _lastBatch = m;
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.

@@ -79,6 +79,7 @@ partial class TanhNet : global::Unrolled.INetwork<float>
     private global::Unrolled.SplitMix64 _random = global::Unrolled.SplitMix64.ForDropout(DefaultSeed);
     private int _capacity;        // samples the per-batch buffers hold
     private int _batchSize;       // samples of the last training forward pass
+    private int _lastBatch;       // samples of the last forward pass of any kind (its layer outputs are in the buffers)
     private bool _hasTrainingPass; // whether the buffers hold a training pass Backward can use
     private float[] _x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer
     private float[] _z1 = s_empty; // z1: output of layer 1, m × 4
@@ -160,6 +161,20 @@ partial class TanhNet : global::Unrolled.INetwork<float>
         _ga4 = new float[checked(batchSize * 2)];
         _capacity = batchSize;
         _hasTrainingPass = false;
+    }
+
+    /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last forward pass (for inference,
+    /// its last chunk), sample-major; valid until the next pass. For diagnosis: dead ReLUs, the first non-finite layer.</summary>
+    public global::System.ReadOnlySpan<float> LayerOutput(int layer)
+    {
+        switch (layer)
+        {
+            case 1: return new global::System.ReadOnlySpan<float>(_z1, 0, _lastBatch * 4);
+            case 2: return new global::System.ReadOnlySpan<float>(_a2, 0, _lastBatch * 4);
+            case 3: return new global::System.ReadOnlySpan<float>(_z3, 0, _lastBatch * 2);
+            case 4: return new global::System.ReadOnlySpan<float>(_a4, 0, _lastBatch * 2);
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "Layers are numbered 1 to " + LayerCount + ".");
+        }
     }
 
     // ── Gradient check (a teaching tool and a test hook) ─────────────────────────────────────

@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Unrolled
+{
+    /// <summary>What went wrong (or is about to) in a training run; thresholds after AUTOTRAINER (ICSE 2021).</summary>
+    public enum DiagnosisKind
+    {
+        /// <summary>The loss or a gradient became NaN or infinite; training stopped with the last good weights.</summary>
+        NonFinite,
+        /// <summary>‖∂L/∂W‖ of the first trainable layer is more than 70 times that of the last.</summary>
+        ExplodingGradients,
+        /// <summary>‖∂L/∂W‖ of the first trainable layer is below 1e-3 of the last and below 1e-4.</summary>
+        VanishingGradients,
+        /// <summary>70 % or more of a ReLU layer's units are zero for every sample of a batch.</summary>
+        DyingReLU,
+        /// <summary>The first batch's cross-entropy is far from ln(classes), the loss of an uninformed softmax.</summary>
+        BadInitialLoss,
+        /// <summary>Features lie far outside [−1, 1] (e.g. raw pixels 0–255).</summary>
+        UnscaledInputs,
+        /// <summary>Some features never change: they carry no information.</summary>
+        ConstantFeatures,
+        /// <summary>The validation loss rose for two epochs while the training loss fell.</summary>
+        Overfitting,
+    }
+
+    /// <summary>One diagnosis, with a plain-English message that says what to do.</summary>
+    public sealed class Diagnosis
+    {
+        internal Diagnosis(DiagnosisKind kind, int epoch, long step, LayerInfo? layer, double value, string message)
+        {
+            Kind = kind;
+            Epoch = epoch;
+            Step = step;
+            Layer = layer;
+            Value = value;
+            Message = message;
+        }
+
+        /// <summary>The symptom.</summary>
+        public DiagnosisKind Kind { get; }
+        /// <summary>1-based epoch (0: before training).</summary>
+        public int Epoch { get; }
+        /// <summary>Optimiser step at which it was seen.</summary>
+        public long Step { get; }
+        /// <summary>The layer concerned, when there is one.</summary>
+        public LayerInfo? Layer { get; }
+        /// <summary>The measured value (a ratio, a share, a loss, a range…).</summary>
+        public double Value { get; }
+        /// <summary>What happened and what to try.</summary>
+        public string Message { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => Message;
+    }
+
+    /// <summary>
+    /// Watches a training run (used by <see cref="Trainer.Fit{T}"/>): the data before the first step, the loss and the
+    /// per-layer gradient norms after steps, ReLU activity, and the epoch metrics. Each symptom is reported once per
+    /// epoch (per layer where it applies).
+    /// </summary>
+    internal sealed class Diagnostician<T> where T : struct
+    {
+        private const double ExplodingRatio = 70, VanishingRatio = 1e-3, VanishingNorm = 1e-4, DeadShare = 0.7, UnscaledLimit = 10;
+        private const int CheckEvery = 25, MinimumBatchForDeadUnits = 16;
+
+        private readonly INetwork<T> _network;
+        private readonly Action<Diagnosis> _report;
+        private readonly HashSet<string> _reportedThisEpoch = new HashSet<string>(StringComparer.Ordinal);
+        private readonly List<EpochResult> _epochs = new List<EpochResult>();
+        private int _epoch;
+
+        public Diagnostician(INetwork<T> network, Action<Diagnosis> report)
+        {
+            _network = network;
+            _report = report;
+        }
+
+        private static string F(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
+
+        public void BeforeTraining(Dataset<T> data)
+        {
+            double max = 0;
+            int width = data.InputSize, constant = 0;
+            var low = new double[width];
+            var high = new double[width];
+            for (int j = 0; j < width; j++) { low[j] = double.PositiveInfinity; high[j] = double.NegativeInfinity; }
+            for (int i = 0; i < data.Features.Length; i++)
+            {
+                double v = Scalar<T>.ToDouble(data.Features[i]);
+                max = Math.Max(max, Math.Abs(v));
+                int j = i % width;
+                if (v < low[j]) low[j] = v;
+                if (v > high[j]) high[j] = v;
+            }
+            for (int j = 0; j < width; j++) if (low[j] == high[j]) constant++;
+            if (max > UnscaledLimit)
+                _report(new Diagnosis(DiagnosisKind.UnscaledInputs, 0, 0, null, max,
+                    $"Inputs reach {F(max)}, far outside [-1, 1]: large inputs saturate activations and make the first layer's gradients huge. Scale them (e.g. pixels / 255) or standardise each feature."));
+            if (constant > 0 && data.Count > 1)
+                _report(new Diagnosis(DiagnosisKind.ConstantFeatures, 0, 0, null, constant,
+                    $"{constant} of {width} features have the same value in every training sample: they carry no information. Drop them or check the data pipeline."));
+        }
+
+        public void StartEpoch(int epoch)
+        {
+            _epoch = epoch;
+            _reportedThisEpoch.Clear();
+        }
+
+        /// <summary>After Backward, before the optimiser step. Returns false when training must stop (non-finite values).</summary>
+        public bool AfterBackward(long step, int batchSize, double loss, double learningRate)
+        {
+            Span<T> gradients = _network.Gradients;
+            IReadOnlyList<LayerInfo> layers = _network.Layers;
+            if (double.IsNaN(loss) || double.IsInfinity(loss) || !Finite(gradients))
+            {
+                LayerInfo? culprit = FirstNonFiniteLayer(layers);
+                string where = culprit is null ? "the loss" : $"layer {culprit.Name} ({culprit.Description})";
+                _report(new Diagnosis(DiagnosisKind.NonFinite, _epoch, step, culprit, loss,
+                    $"The loss became {F(loss)} at epoch {_epoch}, step {step}; the first non-finite values came from {where}. " +
+                    $"The learning rate ({F(learningRate)}) is very likely too high: try {F(learningRate / 10)}, clip gradients, or add BatchNorm. Training stopped and kept the weights of the last good step."));
+                return false;
+            }
+
+            if (step == 0 && _network.Loss == Loss.CrossEntropy && _network.OutputSize > 1)
+            {
+                double expected = Math.Log(_network.OutputSize);
+                if (loss > 1.5 * expected + 0.5 || loss < 0.3 * expected)
+                    _report(new Diagnosis(DiagnosisKind.BadInitialLoss, _epoch, step, null, loss,
+                        $"The first batch's loss is {F(loss)}; an untrained softmax over {_network.OutputSize} classes should give about ln({_network.OutputSize}) = {F(expected)}. Check the initialisation (weights too large?) and the input scaling."));
+            }
+
+            if (step % CheckEvery != 0) return true;
+            CheckGradientFlow(step, layers, gradients);
+            if (batchSize >= MinimumBatchForDeadUnits) CheckDeadReLUs(step, batchSize, layers);
+            return true;
+        }
+
+        public void AfterEpoch(EpochResult result)
+        {
+            _epochs.Add(result);
+            int n = _epochs.Count;
+            if (n < 3 || _epochs[n - 1].ValidationLoss is not double v2 || _epochs[n - 2].ValidationLoss is not double v1 || _epochs[n - 3].ValidationLoss is not double v0) return;
+            if (v2 > v1 && v1 > v0 && _epochs[n - 1].Loss < _epochs[n - 2].Loss && _epochs[n - 2].Loss < _epochs[n - 3].Loss)
+                Once("overfitting", () => new Diagnosis(DiagnosisKind.Overfitting, _epoch, 0, null, v2 - v0,
+                    $"Validation loss rose from {F(v0)} to {F(v2)} over two epochs while the training loss kept falling: the network is memorising the training set. Add Dropout, use EarlyStopping(restoreBestWeights: true) or ReduceLROnPlateau, or get more data."));
+        }
+
+        private void CheckGradientFlow(long step, IReadOnlyList<LayerInfo> layers, Span<T> gradients)
+        {
+            LayerInfo? first = null, last = null;
+            foreach (LayerInfo layer in layers)
+            {
+                if (layer.Kind != LayerKind.Dense) continue;
+                first ??= layer;
+                last = layer;
+            }
+            if (first is null || last is null || ReferenceEquals(first, last)) return;
+            double firstNorm = Norm(gradients.Slice(first.ParameterOffset, first.InputSize * first.OutputSize));
+            double lastNorm = Norm(gradients.Slice(last.ParameterOffset, last.InputSize * last.OutputSize));
+            if (lastNorm == 0) return;
+            double ratio = firstNorm / lastNorm;
+            if (ratio > ExplodingRatio)
+                Once("exploding", () => new Diagnosis(DiagnosisKind.ExplodingGradients, _epoch, step, first, ratio,
+                    $"Gradients explode towards the input: ‖∂L/∂W‖ of {first.Name} is {F(ratio)} times that of {last.Name}. Lower the learning rate, clip gradients (ClipNorm), add BatchNorm, or use smaller initial weights."));
+            else if (ratio < VanishingRatio && firstNorm < VanishingNorm)
+                Once("vanishing", () => new Diagnosis(DiagnosisKind.VanishingGradients, _epoch, step, first, ratio,
+                    $"Gradients vanish before the input: ‖∂L/∂W‖ of {first.Name} is {F(firstNorm)}, {F(ratio)} times that of {last.Name}, so the first layers barely learn. Use ReLU with He initialisation, or add BatchNorm before saturating activations."));
+        }
+
+        private void CheckDeadReLUs(long step, int batchSize, IReadOnlyList<LayerInfo> layers)
+        {
+            foreach (LayerInfo layer in layers)
+            {
+                if (layer.Kind != LayerKind.ReLU) continue;
+                ReadOnlySpan<T> output = _network.LayerOutput(layer.Index);
+                int width = layer.OutputSize, dead = 0;
+                for (int j = 0; j < width; j++)
+                {
+                    bool alive = false;
+                    for (int b = 0; b < batchSize && !alive; b++) alive = Scalar<T>.ToDouble(output[b * width + j]) > 0;
+                    if (!alive) dead++;
+                }
+                double share = (double)dead / width;
+                if (share >= DeadShare)
+                    Once("relu:" + layer.Name, () => new Diagnosis(DiagnosisKind.DyingReLU, _epoch, step, layer, share,
+                        $"{share:P0} of the units of {layer.Name} output 0 for every sample of the batch: dead ReLUs get no gradient and never recover (the lesson's quiz 7). Lower the learning rate, use LeakyReLU, or He initialisation."));
+            }
+        }
+
+        private LayerInfo? FirstNonFiniteLayer(IReadOnlyList<LayerInfo> layers)
+        {
+            foreach (LayerInfo layer in layers)
+                if (!Finite(_network.LayerOutput(layer.Index))) return layer;
+            for (int i = layers.Count - 1; i >= 0; i--) // forward was finite: the backward pass overflowed
+                if (layers[i].ParameterCount > 0 && !Finite(_network.Gradients.Slice(layers[i].ParameterOffset, layers[i].ParameterCount))) return layers[i];
+            return null;
+        }
+
+        private void Once(string key, Func<Diagnosis> create)
+        {
+            if (_reportedThisEpoch.Add(key)) _report(create());
+        }
+
+        /// <summary>Whether every value is finite: x·0 is 0 for finite x and NaN otherwise, so one SIMD sum of x·0 tells
+        /// (cheap enough to run on the gradients after every step).</summary>
+        private static bool Finite(ReadOnlySpan<T> values)
+        {
+            ReadOnlySpan<System.Numerics.Vector<T>> vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<T, System.Numerics.Vector<T>>(values);
+            System.Numerics.Vector<T> zero = System.Numerics.Vector<T>.Zero, probe = zero;
+            foreach (System.Numerics.Vector<T> v in vectors) probe += v * zero;
+            double total = Scalar<T>.ToDouble(System.Numerics.Vector.Dot(probe, System.Numerics.Vector<T>.One));
+            for (int i = vectors.Length * System.Numerics.Vector<T>.Count; i < values.Length; i++) total += Scalar<T>.ToDouble(values[i]) * 0;
+            return !double.IsNaN(total);
+        }
+
+        private static double Norm(ReadOnlySpan<T> values)
+        {
+            double sum = 0;
+            foreach (T value in values)
+            {
+                double v = Scalar<T>.ToDouble(value);
+                sum += v * v;
+            }
+            return Math.Sqrt(sum);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace Unrolled.Runtime.Tests
+{
+    /// <summary>Each run-time diagnosis, triggered by inducing its symptom; a healthy run raises none.</summary>
+    public class DiagnosisTests
+    {
+        /// <summary>Three Gaussian blobs in 5 dimensions, class k centred on 2·e_k.</summary>
+        private static Dataset<float> Blobs(int count, int seed, float scale = 1)
+        {
+            float[] x = TestData.NormalSingle(count * 5, seed, 0.5);
+            int[] labels = TestData.Labels(count, 3, seed + 1);
+            for (int i = 0; i < count; i++) x[i * 5 + labels[i]] += 2;
+            for (int i = 0; i < x.Length; i++) x[i] *= scale;
+            return new Dataset<float>(x, 5, labels);
+        }
+
+        private static DiagnosisKind[] Kinds(TrainingHistory history) => history.Diagnoses.Select(d => d.Kind).Distinct().ToArray();
+
+        [Fact]
+        public void AHealthyRunRaisesNone()
+        {
+            var net = new ReLUSoftmaxS();
+            TrainingHistory history = net.Fit(Blobs(640, 1), new Adam(0.01), new FitOptions { Epochs = 5, BatchSize = 32 }, Blobs(200, 2));
+            Assert.Empty(history.Diagnoses);
+            Assert.True(history.Epochs[^1].ValidationAccuracy > 0.9);
+        }
+
+        [Fact]
+        public void AHugeLearningRateStopsOnNaNNamingTheLayerAndKeepsFiniteWeights()
+        {
+            var net = new ReLUSoftmaxS();
+            var reported = new System.Collections.Generic.List<Diagnosis>();
+            TrainingHistory history = net.Fit(Blobs(640, 3), new Sgd(1e30), new FitOptions { Epochs = 3, BatchSize = 32, OnDiagnosis = reported.Add });
+            Diagnosis nan = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.NonFinite);
+            Assert.Same(nan, reported.Single(d => d.Kind == DiagnosisKind.NonFinite));
+            Assert.NotNull(nan.Layer);
+            Assert.Contains(nan.Layer!.Name, nan.Message);
+            Assert.Contains("learning rate", nan.Message);
+            Assert.True(history.StoppedEarly);
+            Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+        }
+
+        [Fact]
+        public void TenSigmoidLayersVanish()
+        {
+            var net = new SigmoidStack();
+            TrainingHistory history = net.Fit(Blobs(256, 4), new Sgd(0.1), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Diagnosis vanishing = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.VanishingGradients);
+            Assert.Equal("dense_1", vanishing.Layer!.Name);
+            Assert.True(vanishing.Value < 1e-3);
+        }
+
+        [Fact]
+        public void HugeFirstLayerGradientsExplode()
+        {
+            // Inputs ×100 with the first weights ×0.01: the forward pass is unchanged, but ∂L/∂W1 = δ1·xᵀ is 100× larger
+            // (ReLU networks are scale-free in their weights, so this is how a large input scale shows in the gradients).
+            var net = new DeepReLU();
+            for (int i = 0; i < 16 * 5; i++) net.Parameters[DeepReLU.Layer1WeightsOffset + i] *= 0.01f;
+            TrainingHistory history = net.Fit(Blobs(64, 5, scale: 100), new Sgd(1e-9), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Diagnosis exploding = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.ExplodingGradients);
+            Assert.Equal("dense_1", exploding.Layer!.Name);
+            Assert.True(exploding.Value > 70);
+        }
+
+        [Fact]
+        public void DeadReLUsAreNamed()
+        {
+            var net = new ReLUSoftmaxS(); // Dense(7) → ReLU → Dense(3) → Softmax
+            net.Parameters.Slice(ReLUSoftmaxS.Layer1BiasOffset, 7).Fill(-100f); // every unit starts (and stays) dead
+            TrainingHistory history = net.Fit(Blobs(64, 6), new Sgd(0.01), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Diagnosis dead = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.DyingReLU);
+            Assert.Equal("relu_2", dead.Layer!.Name);
+            Assert.Equal(1.0, dead.Value);
+        }
+
+        [Fact]
+        public void ABadInitialLossIsFlagged()
+        {
+            var net = new ReLUSoftmaxS();
+            for (int i = 0; i < 7 * 3; i++) net.Parameters[ReLUSoftmaxS.Layer3WeightsOffset + i] *= 100;
+            TrainingHistory history = net.Fit(Blobs(64, 7), new Sgd(1e-4), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Assert.Contains(DiagnosisKind.BadInitialLoss, Kinds(history));
+        }
+
+        [Fact]
+        public void UnscaledAndConstantInputsAreFlaggedBeforeTraining()
+        {
+            Dataset<float> raw = Blobs(64, 8, scale: 255);
+            for (int i = 0; i < raw.Count; i++) raw.Features[i * 5 + 4] = 1; // feature 4 never changes
+            TrainingHistory history = new ReLUSoftmaxS().Fit(raw, new Sgd(1e-6), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Assert.Contains(DiagnosisKind.UnscaledInputs, Kinds(history));
+            Diagnosis constant = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.ConstantFeatures);
+            Assert.Equal(1, constant.Value);
+            Assert.All(history.Diagnoses.Where(d => d.Kind is DiagnosisKind.UnscaledInputs or DiagnosisKind.ConstantFeatures), d => Assert.Equal(0, d.Epoch));
+        }
+
+        [Fact]
+        public void MemorisingASmallNoisyTrainingSetIsOverfitting()
+        {
+            // 24 samples with random labels: the network can only memorise them, so validation loss climbs.
+            float[] x = TestData.NormalSingle(24 * 5, 9);
+            var training = new Dataset<float>(x, 5, TestData.Labels(24, 3, 10));
+            var net = new DeepReLU();
+            TrainingHistory history = net.Fit(training, new Adam(0.01), new FitOptions { Epochs = 60, BatchSize = 8 }, Blobs(100, 11));
+            Assert.Contains(DiagnosisKind.Overfitting, Kinds(history));
+        }
+
+        [Fact]
+        public void DiagnosisCanBeTurnedOff()
+        {
+            TrainingHistory history = new ReLUSoftmaxS().Fit(Blobs(64, 12, scale: 255), new Sgd(1e-6), new FitOptions { Diagnose = false });
+            Assert.Empty(history.Diagnoses);
+        }
+    }
+}

@@ -18,63 +18,25 @@ namespace Unrolled.Generator
                 string t = _t, K = Int(_spec.OutputSize);
                 bool crossEntropy = _spec.Loss == LossKind.CrossEntropy;
 
-                // Public entry points.
-                w.WriteLine("/// <summary>");
-                w.WriteLine(crossEntropy
+                // Public entry points: Backward after ForwardTraining, and ComputeGradients doing both; each for labels and targets.
+                string labelsSummary = crossEntropy
                     ? "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one class index per sample."
                     : _spec.OutputSize == 1
                         ? "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one 0/1 label per sample (the target of the single output)."
-                        : "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one class index per sample (one-hot targets).");
-                w.WriteLine("/// Writes <see cref=\"Gradients\"/>, averaged over the batch, and returns the mean loss.");
-                w.WriteLine("/// </summary>");
-                w.WriteLine(s_generatedCode);
-                using (w.Open($"public {t} Backward({ReadOnlySpan}<int> labels)"))
-                {
-                    w.WriteLine("RequireTrainingPass();");
-                    w.WriteLine("CheckLabels(labels, _batchSize);");
-                    w.WriteLine("var loss = LossAndOutputGradient(labels, _batchSize);");
-                    w.WriteLine("BackwardLayers(_batchSize);");
-                    w.WriteLine("return loss;");
-                }
+                        : "/// Backward pass of the last <see cref=\"ForwardTraining\"/> with one class index per sample (one-hot targets).";
+                WriteEntry(w, "/// <summary>\n" + labelsSummary + "\n/// Writes <see cref=\"Gradients\"/>, averaged over the batch, and returns the mean loss.\n/// </summary>",
+                    compute: false, labels: true);
                 w.WriteLine();
-                w.WriteLine("/// <summary>");
-                w.WriteLine("/// Backward pass of the last <see cref=\"ForwardTraining\"/> with per-output targets (batchSize × OutputSize,");
-                w.WriteLine(crossEntropy ? "/// one-hot or any distribution per sample). Writes <see cref=\"Gradients\"/> and returns the mean loss."
-                                         : "/// in [0, 1] for binary cross-entropy). Writes <see cref=\"Gradients\"/> and returns the mean loss.");
-                w.WriteLine("/// </summary>");
-                w.WriteLine(s_generatedCode);
-                using (w.Open($"public {t} Backward({ReadOnlySpan}<{t}> targets)"))
-                {
-                    w.WriteLine("RequireTrainingPass();");
-                    w.WriteLine("CheckTargets(targets, _batchSize);");
-                    w.WriteLine("var loss = LossAndOutputGradient(targets, _batchSize);");
-                    w.WriteLine("BackwardLayers(_batchSize);");
-                    w.WriteLine("return loss;");
-                }
+                WriteEntry(w, "/// <summary>\n/// Backward pass of the last <see cref=\"ForwardTraining\"/> with per-output targets (batchSize × OutputSize,\n" +
+                    (crossEntropy ? "/// one-hot or any distribution per sample). Writes <see cref=\"Gradients\"/> and returns the mean loss."
+                                  : "/// in [0, 1] for binary cross-entropy). Writes <see cref=\"Gradients\"/> and returns the mean loss.") + "\n/// </summary>",
+                    compute: false, labels: false);
                 w.WriteLine();
-                w.WriteLine("/// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>");
-                w.WriteLine(s_generatedCode);
-                using (w.Open($"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<int> labels, int batchSize)"))
-                {
-                    w.WriteLine("CheckBatch(inputs.Length, batchSize);");
-                    w.WriteLine("CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing");
-                    w.WriteLine("ForwardTraining(inputs, batchSize);");
-                    w.WriteLine("var loss = LossAndOutputGradient(labels, batchSize);");
-                    w.WriteLine("BackwardLayers(batchSize);");
-                    w.WriteLine("return loss;");
-                }
+                WriteEntry(w, "/// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>",
+                    compute: true, labels: true);
                 w.WriteLine();
-                w.WriteLine("/// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>");
-                w.WriteLine(s_generatedCode);
-                using (w.Open($"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<{t}> targets, int batchSize)"))
-                {
-                    w.WriteLine("CheckBatch(inputs.Length, batchSize);");
-                    w.WriteLine("CheckTargets(targets, batchSize);");
-                    w.WriteLine("ForwardTraining(inputs, batchSize);");
-                    w.WriteLine("var loss = LossAndOutputGradient(targets, batchSize);");
-                    w.WriteLine("BackwardLayers(batchSize);");
-                    w.WriteLine("return loss;");
-                }
+                WriteEntry(w, "/// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>",
+                    compute: true, labels: false);
 
                 // Checks.
                 w.WriteLine();
@@ -128,6 +90,30 @@ namespace Unrolled.Generator
                         }
                         WriteBackwardLayer(w, layer);
                     }
+                }
+            }
+
+            /// <summary>One public entry point: <c>Backward</c> (after ForwardTraining) or <c>ComputeGradients</c> (forward
+            /// too), for class-index labels or per-output targets. Arguments are checked before anything changes.</summary>
+            private void WriteEntry(SourceWriter w, string documentation, bool compute, bool labels)
+            {
+                string t = _t;
+                string truth = labels ? "labels" : "targets";
+                string truthType = labels ? "int" : t;
+                string batch = compute ? "batchSize" : "_batchSize";
+                w.WriteLine(documentation);
+                w.WriteLine(s_generatedCode);
+                string signature = compute
+                    ? $"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<{truthType}> {truth}, int batchSize)"
+                    : $"public {t} Backward({ReadOnlySpan}<{truthType}> {truth})";
+                using (w.Open(signature))
+                {
+                    w.WriteLine(compute ? "CheckBatch(inputs.Length, batchSize);" : "RequireTrainingPass();");
+                    w.WriteLine($"Check{(labels ? "Labels" : "Targets")}({truth}, {batch});{(compute && labels ? " // before the forward pass, so bad labels change nothing" : string.Empty)}");
+                    if (compute) w.WriteLine("ForwardTraining(inputs, batchSize);");
+                    w.WriteLine($"var loss = LossAndOutputGradient({truth}, {batch});");
+                    w.WriteLine($"BackwardLayers({batch});");
+                    w.WriteLine("return loss;");
                 }
             }
 

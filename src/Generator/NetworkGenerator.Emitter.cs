@@ -57,18 +57,6 @@ namespace Unrolled.Generator
                 context.AddSource(hint + ".Backward.g.cs", emitter.File(emitter.WriteBackward, withExplanation: false));
             }
 
-            /// <summary>For tests: the three files as text, keyed by hint name.</summary>
-            internal static IReadOnlyList<(string Hint, string Text)> EmitToStrings(NetworkSpec spec, bool nullable)
-            {
-                var emitter = new Emitter(spec, nullable);
-                return new[]
-                {
-                    (spec.FullName + ".Network.g.cs", emitter.File(emitter.WriteNetwork, true).ToString()),
-                    (spec.FullName + ".Forward.g.cs", emitter.File(emitter.WriteForward, false).ToString()),
-                    (spec.FullName + ".Backward.g.cs", emitter.File(emitter.WriteBackward, false).ToString()),
-                };
-            }
-
             // ── File shell ────────────────────────────────────────────────────────────────────────────
 
             private Microsoft.CodeAnalysis.Text.SourceText File(Action<SourceWriter> body, bool withExplanation)

@@ -28,13 +28,5 @@ namespace Unrolled
             if (typeof(T) == typeof(float)) { float f = (float)value; return Unsafe.As<float, T>(ref f); }
             return Unsafe.As<double, T>(ref value);
         }
-
-        /// <summary>Copies <paramref name="source"/> into a new <see cref="double"/> array.</summary>
-        public static double[] ToDoubleArray(ReadOnlySpan<T> source)
-        {
-            var result = new double[source.Length];
-            for (int i = 0; i < source.Length; i++) result[i] = ToDouble(source[i]);
-            return result;
-        }
     }
 }

@@ -42,7 +42,6 @@ namespace Unrolled.Generator.Model
 
         public int StatisticsCount => Kind == LayerKind.BatchNorm ? 2 * OutputSize : 0;
 
-        public bool IsActivation => Kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Softmax;
     }
 
     /// <summary>A containing type, outermost first, as text: <c>partial class Outer</c>.</summary>

@@ -190,14 +190,14 @@ namespace Unrolled
                         a7 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(7 * inputs)), a7);
                     }
                     int o = s * units + j;
-                    z[o] = Finish(a0, ref xs, ref w0, inputs, vectors, bias.IsEmpty ? 0f : bias[j], !bias.IsEmpty);
-                    z[o + 1] = Finish(a1, ref xs, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 1], !bias.IsEmpty);
-                    z[o + 2] = Finish(a2, ref xs, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 2], !bias.IsEmpty);
-                    z[o + 3] = Finish(a3, ref xs, ref Unsafe.Add(ref w0, 3 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 3], !bias.IsEmpty);
-                    z[o + 4] = Finish(a4, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 4], !bias.IsEmpty);
-                    z[o + 5] = Finish(a5, ref xs, ref Unsafe.Add(ref w0, 5 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 5], !bias.IsEmpty);
-                    z[o + 6] = Finish(a6, ref xs, ref Unsafe.Add(ref w0, 6 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 6], !bias.IsEmpty);
-                    z[o + 7] = Finish(a7, ref xs, ref Unsafe.Add(ref w0, 7 * inputs), inputs, vectors, bias.IsEmpty ? 0f : bias[j + 7], !bias.IsEmpty);
+                    z[o] = Finish(a0, ref xs, ref w0, inputs, vectors, bias, j);
+                    z[o + 1] = Finish(a1, ref xs, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias, j + 1);
+                    z[o + 2] = Finish(a2, ref xs, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias, j + 2);
+                    z[o + 3] = Finish(a3, ref xs, ref Unsafe.Add(ref w0, 3 * inputs), inputs, vectors, bias, j + 3);
+                    z[o + 4] = Finish(a4, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias, j + 4);
+                    z[o + 5] = Finish(a5, ref xs, ref Unsafe.Add(ref w0, 5 * inputs), inputs, vectors, bias, j + 5);
+                    z[o + 6] = Finish(a6, ref xs, ref Unsafe.Add(ref w0, 6 * inputs), inputs, vectors, bias, j + 6);
+                    z[o + 7] = Finish(a7, ref xs, ref Unsafe.Add(ref w0, 7 * inputs), inputs, vectors, bias, j + 7);
                 }
                 for (; j + 4 <= units; j += 4)
                 {
@@ -215,46 +215,37 @@ namespace Unrolled
                         a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w3, (nuint)i), a3);
                     }
                     Store(z, bias, s, j, units, a0, a1, a2, ref xs, ref w0, inputs, vectors);
-                    z[s * units + j + 3] = Finish(a3, ref xs, ref w3, inputs, vectors, bias.IsEmpty ? 0f : bias[j + 3], !bias.IsEmpty);
+                    z[s * units + j + 3] = Finish(a3, ref xs, ref w3, inputs, vectors, bias, j + 3);
                 }
                 for (; j < units; j++)
                 {
                     ref float wj = ref Unsafe.Add(ref wr, j * inputs);
                     Vector256<float> a = default;
                     for (int i = 0; i < vectors; i += 8) a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref wj, (nuint)i), a);
-                    z[s * units + j] = Finish(a, ref xs, ref wj, inputs, vectors, bias.IsEmpty ? 0f : bias[j], !bias.IsEmpty);
+                    z[s * units + j] = Finish(a, ref xs, ref wj, inputs, vectors, bias, j);
                 }
             }
         }
 
-        /// <summary>One output: the lanes' sum, then the scalar tail, then the bias (the order <see cref="Store"/> uses).</summary>
+        /// <summary>One output: the lanes' sum, then the scalar tail (inputs % 8), then the bias. Every path of the forward
+        /// kernel ends an output this way, so a sample's outputs do not depend on the tile it fell into.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Finish(Vector256<float> a, ref float x, ref float w, int inputs, int vectors, float bias, bool hasBias)
+        private static float Finish(Vector256<float> a, ref float x, ref float w, int inputs, int vectors, ReadOnlySpan<float> bias, int j)
         {
             float d = Vector256.Sum(a);
             for (int i = vectors; i < inputs; i++) d += Unsafe.Add(ref x, i) * Unsafe.Add(ref w, i);
-            return hasBias ? d + bias : d;
+            return bias.IsEmpty ? d : d + bias[j];
         }
 
-        /// <summary>Reduces three accumulators, adds the scalar tail (inputs % 8) and the bias, and stores three outputs.</summary>
+        /// <summary>Finishes three outputs of a tile, each exactly as <see cref="Finish"/> finishes a lone one.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Store(Span<float> z, ReadOnlySpan<float> bias, int s, int j, int units, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2,
             ref float x, ref float w0, int inputs, int vectors)
         {
-            float d0 = Vector256.Sum(a0), d1 = Vector256.Sum(a1), d2 = Vector256.Sum(a2);
-            for (int i = vectors; i < inputs; i++)
-            {
-                float v = Unsafe.Add(ref x, i);
-                d0 += v * Unsafe.Add(ref w0, i);
-                d1 += v * Unsafe.Add(ref w0, inputs + i);
-                d2 += v * Unsafe.Add(ref w0, 2 * inputs + i);
-            }
             int o = s * units + j;
-            if (!bias.IsEmpty)
-            {
-                d0 += bias[j]; d1 += bias[j + 1]; d2 += bias[j + 2];
-            }
-            z[o] = d0; z[o + 1] = d1; z[o + 2] = d2;
+            z[o] = Finish(a0, ref x, ref w0, inputs, vectors, bias, j);
+            z[o + 1] = Finish(a1, ref x, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias, j + 1);
+            z[o + 2] = Finish(a2, ref x, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias, j + 2);
         }
 
         /// <summary>

@@ -73,14 +73,12 @@ namespace Unrolled.Peer.Tests
             }
         }
 
-        private static float[] Normal(int count, int seed, double scale = 1) =>
-            Enumerable.Range(0, count).Select(_ => 0f).ToArray().Select((_, i) => 0f).ToArray() is var values && Fill(values, seed, scale) ? values : values;
-
-        private static bool Fill(float[] values, int seed, double scale)
+        private static float[] Normal(int count, int seed, double scale = 1)
         {
             var random = SplitMix64.FromSeed(seed);
+            var values = new float[count];
             for (int i = 0; i < values.Length; i++) values[i] = (float)(scale * random.NextGaussian());
-            return true;
+            return values;
         }
 
         /// <summary>Labels (cross-entropy) or targets: uniform in [0, 1] for BCE, normal for MSE.</summary>

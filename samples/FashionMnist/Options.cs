@@ -16,6 +16,7 @@ namespace FashionMnist
         public string Data { get; private set; } = Unrolled.FashionMnist.DefaultDirectory;
         public string Weights { get; private set; } = "fashion-net.weights";
         public int? Limit { get; private set; }
+        public string? Plots { get; private set; }
 
         public const string Usage = """
             Usage: FashionMnist [options]
@@ -29,6 +30,7 @@ namespace FashionMnist
               --data DIR              Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)
               --weights FILE          where to save the trained weights (default fashion-net.weights)
               --limit N               train on the first N images only (quick runs)
+              --plots DIR             save loss, accuracy and gradient-flow charts (PNG and SVG) in DIR
             """;
 
         public static Options Parse(string[] args)
@@ -56,6 +58,7 @@ namespace FashionMnist
                     case "--model": options.Model = OneOf(name, value, "keras", "tiny"); break;
                     case "--data": options.Data = value; break;
                     case "--weights": options.Weights = value; break;
+                    case "--plots": options.Plots = value; break;
                     default: throw new OptionException($"Unknown option {name}.");
                 }
             }

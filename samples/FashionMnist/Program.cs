@@ -1,9 +1,11 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using FashionMnist;
 using Spectre.Console;
 using Unrolled;
+using Unrolled.Samples;
 
 // Trains one of the lesson's networks on Fashion-MNIST and prints, as its last line, "test accuracy: 0.XXXX".
 Options options;
@@ -55,12 +57,15 @@ var fit = new FitOptions
     BatchSize = options.BatchSize,
     Seed = options.Seed,
     // Run-time diagnosis: NaN/Inf, exploding or vanishing gradients, dead ReLUs, bad initial loss, unscaled inputs, overfitting.
+    // Per-layer gradient norms for the gradient-flow chart, about 100 points over the run.
+    GradientNormsEvery = options.Plots is null ? 0 : Math.Max(1, stepsPerEpoch * options.Epochs / 100),
     OnDiagnosis = d => AnsiConsole.MarkupLine($"[yellow]diagnosis ({d.Kind}):[/] {Markup.Escape(d.Message)}"),
 };
 string Line(EpochResult r) => string.Format(CultureInfo.InvariantCulture,
     "epoch {0}/{1}: loss {2:F4}, accuracy {3:F4}, test loss {4:F4}, test accuracy {5:F4}, lr {6:E2}, {7:N0} samples/s",
     r.Epoch, options.Epochs, r.Loss, r.Accuracy, r.ValidationLoss, r.ValidationAccuracy, r.LearningRate, r.SamplesPerSecond);
 
+TrainingHistory? history = null;
 if (AnsiConsole.Profile.Capabilities.Interactive)
 {
     AnsiConsole.Progress()
@@ -80,13 +85,20 @@ if (AnsiConsole.Profile.Capabilities.Interactive)
                     task = null;
                 }
             });
-            network.Fit(training, optimizer, fit, validation: test);
+            history = network.Fit(training, optimizer, fit, validation: test);
         });
 }
 else
 {
     fit.Progress = new Reporter(p => { if (p.Completed is EpochResult r) Console.WriteLine(Line(r)); });
-    network.Fit(training, optimizer, fit, validation: test);
+    history = network.Fit(training, optimizer, fit, validation: test);
+}
+
+if (options.Plots is string plots && history is { Epochs.Count: > 0 })
+{
+    string title = $"{network.GetType().Name}, {options.Optimizer}";
+    foreach (string file in Charts.TrainingCurves(history, plots, title).Concat(Charts.GradientFlow(history, plots, title)))
+        Console.WriteLine($"saved {file}");
 }
 
 WeightsFile.Save(network, options.Weights);

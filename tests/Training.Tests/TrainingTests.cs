@@ -26,6 +26,32 @@ namespace Unrolled.Training.Tests
         }
 
         [Fact]
+        public void RecordedGradientNormsAreTheNormsOfTheStepsGradients()
+        {
+            Dataset<float> data = Data.Training.Slice(0, 256);
+            var trained = new FashionNet();
+            TrainingHistory history = trained.Fit(data, new Sgd(0.01), new FitOptions { Epochs = 3, BatchSize = 256, Shuffle = false, GradientNormsEvery = 2 });
+            Assert.Equal(new[] { LayerKind.Dense, LayerKind.BatchNorm, LayerKind.Dense, LayerKind.Dense }, history.GradientNormLayers.Select(l => l.Kind));
+            Assert.Equal(new long[] { 0, 2 }, history.GradientNorms.Select(r => r.Step));
+            Assert.Equal(new[] { 1, 3 }, history.GradientNorms.Select(r => r.Epoch));
+
+            // Step 0's gradients: the same network, freshly initialised, on the same (unshuffled, single) batch.
+            var fresh = new FashionNet();
+            fresh.ForwardTraining(data.Features, data.Count);
+            fresh.Backward(data.Labels);
+            for (int i = 0; i < history.GradientNormLayers.Count; i++)
+            {
+                LayerInfo layer = history.GradientNormLayers[i];
+                int count = layer.Kind == LayerKind.Dense ? layer.InputSize * layer.OutputSize : layer.ParameterCount;
+                double expected = Math.Sqrt(fresh.Gradients.Slice(layer.ParameterOffset, count).ToArray().Sum(g => (double)g * g));
+                Assert.True(expected > 0, layer.Name);
+                Assert.Equal(expected, history.GradientNorms[0].Norms[i], 6);
+            }
+            Assert.NotEqual(history.GradientNorms[0].Norms[0], history.GradientNorms[1].Norms[0]);
+            Assert.Empty(new FashionNet().Fit(data, new Sgd(0.01), new FitOptions { BatchSize = 256 }).GradientNorms);
+        }
+
+        [Fact]
         public void SameSeedGivesBitIdenticalParametersAfterOneEpoch()
         {
             float[] Train()

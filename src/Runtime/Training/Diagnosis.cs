@@ -158,8 +158,8 @@ namespace Unrolled
                 last = layer;
             }
             if (first is null || last is null || ReferenceEquals(first, last)) return;
-            double firstNorm = Norm(gradients.Slice(first.ParameterOffset, first.InputSize * first.OutputSize));
-            double lastNorm = Norm(gradients.Slice(last.ParameterOffset, last.InputSize * last.OutputSize));
+            double firstNorm = GradientNorm(first, gradients);
+            double lastNorm = GradientNorm(last, gradients);
             if (lastNorm == 0) return;
             double ratio = firstNorm / lastNorm;
             if (ratio > ExplodingRatio)
@@ -215,6 +215,10 @@ namespace Unrolled
             for (int i = vectors.Length * System.Numerics.Vector<T>.Count; i < values.Length; i++) total += Scalar<T>.ToDouble(values[i]) * 0;
             return !double.IsNaN(total);
         }
+
+        /// <summary>‖∂L/∂W‖ of a Dense layer's weights (bias left out), or of all the parameters of another layer.</summary>
+        internal static double GradientNorm(LayerInfo layer, ReadOnlySpan<T> gradients) =>
+            Norm(gradients.Slice(layer.ParameterOffset, layer.Kind == LayerKind.Dense ? layer.InputSize * layer.OutputSize : layer.ParameterCount));
 
         private static double Norm(ReadOnlySpan<T> values)
         {

@@ -41,6 +41,30 @@ namespace Unrolled
 
         /// <summary>Called with each diagnosis as it is made (also collected in <see cref="TrainingHistory.Diagnoses"/>).</summary>
         public Action<Diagnosis>? OnDiagnosis { get; set; }
+
+        /// <summary>Record the gradient norm of every layer with parameters every this many steps (and at step 0), for a
+        /// gradient-flow chart: <see cref="TrainingHistory.GradientNorms"/>. Default 0: not recorded (recording allocates
+        /// one small array per record).</summary>
+        public int GradientNormsEvery { get; set; }
+    }
+
+    /// <summary>Per-layer gradient norms after one step's backward pass (see <see cref="FitOptions.GradientNormsEvery"/>).</summary>
+    public sealed class GradientNormRecord
+    {
+        internal GradientNormRecord(int epoch, long step, double[] norms)
+        {
+            Epoch = epoch;
+            Step = step;
+            Norms = norms;
+        }
+
+        /// <summary>1-based epoch.</summary>
+        public int Epoch { get; }
+        /// <summary>Optimiser step (0-based) whose gradients these are.</summary>
+        public long Step { get; }
+        /// <summary>‖∂L/∂W‖ (Frobenius norm) per layer of <see cref="TrainingHistory.GradientNormLayers"/>, in the same order:
+        /// a Dense layer's weights without its bias, all parameters of other layers (BatchNorm's γ and β).</summary>
+        public IReadOnlyList<double> Norms { get; }
     }
 
     /// <summary>Metrics of one epoch.</summary>
@@ -112,12 +136,21 @@ namespace Unrolled
     /// <summary>What <see cref="Trainer.Fit{T}"/> returns.</summary>
     public sealed class TrainingHistory
     {
-        internal TrainingHistory(IReadOnlyList<EpochResult> epochs, bool stoppedEarly, IReadOnlyList<Diagnosis> diagnoses)
+        internal TrainingHistory(IReadOnlyList<EpochResult> epochs, bool stoppedEarly, IReadOnlyList<Diagnosis> diagnoses,
+            IReadOnlyList<LayerInfo> gradientNormLayers, IReadOnlyList<GradientNormRecord> gradientNorms)
         {
             Epochs = epochs;
             StoppedEarly = stoppedEarly;
             Diagnoses = diagnoses;
+            GradientNormLayers = gradientNormLayers;
+            GradientNorms = gradientNorms;
         }
+
+        /// <summary>The layers with parameters, in order: the columns of <see cref="GradientNormRecord.Norms"/>.</summary>
+        public IReadOnlyList<LayerInfo> GradientNormLayers { get; }
+
+        /// <summary>Gradient norms recorded every <see cref="FitOptions.GradientNormsEvery"/> steps (empty when off).</summary>
+        public IReadOnlyList<GradientNormRecord> GradientNorms { get; }
 
         /// <summary>What the run's diagnosis found, in order (empty for a healthy run).</summary>
         public IReadOnlyList<Diagnosis> Diagnoses { get; }
@@ -168,6 +201,7 @@ namespace Unrolled
             options ??= new FitOptions();
             if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be at least 1.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+            if (options.GradientNormsEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.GradientNormsEvery, "GradientNormsEvery must be 0 (off) or positive.");
             if (validation is null && options.ValidationSplit > 0) (training, validation) = training.Split(options.ValidationSplit);
             CheckShapes(network, training);
             CheckFinite(training, nameof(training));
@@ -195,6 +229,9 @@ namespace Unrolled
             var clock = new Stopwatch();
             bool stopped = false, halted = false;
             var diagnoses = new List<Diagnosis>();
+            var normLayers = new List<LayerInfo>();
+            foreach (LayerInfo layer in network.Layers) if (layer.ParameterCount > 0) normLayers.Add(layer);
+            var norms = new List<GradientNormRecord>();
             Diagnostician<T>? doctor = null;
             if (options.Diagnose)
             {
@@ -232,6 +269,8 @@ namespace Unrolled
                         stopped = halted = true; // a non-finite loss or gradient: stop before the step, keeping the last good weights
                         break;
                     }
+                    if (options.GradientNormsEvery > 0 && optimizer.Iterations % options.GradientNormsEvery == 0)
+                        norms.Add(new GradientNormRecord(epoch, optimizer.Iterations, GradientNorms(network, normLayers)));
                     lossSum += Scalar<T>.ToDouble(loss) * m;
                     seen += m;
                     optimizer.Step(network);
@@ -251,7 +290,7 @@ namespace Unrolled
                 foreach (IEpochCallback callback in options.Callbacks) stopped |= callback.OnEpochEnd(network, result);
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result.SamplesPerSecond, result));
             }
-            return new TrainingHistory(history, stopped && (halted || history.Count < options.Epochs), diagnoses);
+            return new TrainingHistory(history, stopped && (halted || history.Count < options.Epochs), diagnoses, normLayers, norms);
         }
 
         /// <summary>Loss and accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>
@@ -317,6 +356,13 @@ namespace Unrolled
             var classes = new int[outputs.Length / outputSize];
             for (int i = 0; i < classes.Length; i++) classes[i] = Metrics.Class(outputs.AsSpan(i * outputSize, outputSize), outputSize);
             return classes;
+        }
+
+        private static double[] GradientNorms<T>(INetwork<T> network, List<LayerInfo> layers) where T : struct
+        {
+            var norms = new double[layers.Count];
+            for (int i = 0; i < norms.Length; i++) norms[i] = Diagnostician<T>.GradientNorm(layers[i], network.Gradients);
+            return norms;
         }
 
         private static bool UsesLabels<T>(INetwork<T> network, Dataset<T> data) where T : struct =>

@@ -8,11 +8,13 @@ SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
 # What the tests need: ICU for the culture tests (the SDK needs it anyway), Fashion-MNIST for the end-to-end
-# training tests, PyTorch 1.13 and NumPy (Debian's, used through /usr/bin/python3) for the peer tests.
+# training tests, PyTorch 1.13 and NumPy (Debian's, used through /usr/bin/python3) for the peer tests, DejaVu fonts for
+# the text of the samples' charts (ScottPlot's SkiaSharp reads /usr/share/fonts).
 need=()
 ldconfig -p 2>/dev/null | grep -q libicuuc || need+=(libicu72)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 /usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1 || need+=(python3-numpy python3-torch)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}…"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

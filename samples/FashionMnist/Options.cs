@@ -1,5 +1,5 @@
-using System;
-using System.Globalization;
+using Unrolled.Samples;
+using static Unrolled.Samples.CommandLine;
 
 namespace FashionMnist
 {
@@ -36,53 +36,25 @@ namespace FashionMnist
         public static Options Parse(string[] args)
         {
             var options = new Options();
-            for (int i = 0; i < args.Length; i++)
+            CommandLine.Parse(args, (name, value) =>
             {
-                string name = args[i];
-                if (name == "--help" || name == "-h") throw new OptionException(null);
-                if (i + 1 >= args.Length) throw new OptionException($"{name} needs a value.");
-                string value = args[++i];
                 switch (name)
                 {
                     case "--epochs": options.Epochs = PositiveInt(name, value); break;
                     case "--batch-size": options.BatchSize = PositiveInt(name, value); break;
                     case "--seed": options.Seed = Int(name, value); break;
                     case "--limit": options.Limit = PositiveInt(name, value); break;
-                    case "--lr":
-                        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) || !(lr > 0) || double.IsInfinity(lr))
-                            throw new OptionException($"--lr must be a positive number, not '{value}'.");
-                        options.LearningRate = lr;
-                        break;
+                    case "--lr": options.LearningRate = PositiveNumber(name, value); break;
                     case "--optimizer": options.Optimizer = OneOf(name, value, "sgd", "momentum", "rmsprop", "adam", "adamw"); break;
                     case "--schedule": options.Schedule = OneOf(name, value, "cosine", "constant"); break;
                     case "--model": options.Model = OneOf(name, value, "keras", "tiny"); break;
                     case "--data": options.Data = value; break;
                     case "--weights": options.Weights = value; break;
                     case "--plots": options.Plots = value; break;
-                    default: throw new OptionException($"Unknown option {name}.");
+                    default: throw Unknown(name);
                 }
-            }
+            });
             return options;
         }
-
-        private static int Int(string name, string value) =>
-            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result) ? result : throw new OptionException($"{name} must be an integer, not '{value}'.");
-
-        private static int PositiveInt(string name, string value)
-        {
-            int result = Int(name, value);
-            return result >= 1 ? result : throw new OptionException($"{name} must be at least 1, not {result}.");
-        }
-
-        private static string OneOf(string name, string value, params string[] allowed)
-        {
-            string lower = value.ToLowerInvariant();
-            return Array.IndexOf(allowed, lower) >= 0 ? lower : throw new OptionException($"{name} must be one of {string.Join(", ", allowed)}, not '{value}'.");
-        }
-    }
-
-    internal sealed class OptionException : Exception
-    {
-        public OptionException(string? message) : base(message ?? string.Empty) { }
     }
 }

@@ -15,9 +15,7 @@ try
 }
 catch (OptionException e)
 {
-    if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine(Options.Usage);
-    return e.Message.Length > 0 ? 2 : 0;
+    return CommandLine.Fail(e, Options.Usage);
 }
 
 Dataset<float> training, test;

@@ -35,7 +35,7 @@ namespace Unrolled.Samples
                 accuracy.Add(new Series("validation", epochs, history.Epochs.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray(), Markers: true));
             }
             files.AddRange(Lines(Path.Combine(directory, "loss"), $"{title}: loss", "epoch", "cross-entropy loss", loss, integerX: true));
-            files.AddRange(Lines(Path.Combine(directory, "accuracy"), $"{title}: accuracy", "epoch", "accuracy", accuracy, integerX: true));
+            files.AddRange(Lines(Path.Combine(directory, "accuracy"), $"{title}: accuracy", "epoch", "accuracy", accuracy, integerX: true, legend: Alignment.LowerRight));
             return files;
         }
 
@@ -53,7 +53,8 @@ namespace Unrolled.Samples
         }
 
         /// <summary>Draws <paramref name="series"/> as lines and saves <c>{path}.png</c> and <c>{path}.svg</c>.</summary>
-        public static IReadOnlyList<string> Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false, bool integerX = false)
+        public static IReadOnlyList<string> Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false, bool integerX = false,
+            Alignment legend = Alignment.UpperRight)
         {
             var plot = new Plot();
             try
@@ -72,7 +73,7 @@ namespace Unrolled.Samples
                 plot.Title(title);
                 plot.XLabel(xLabel);
                 plot.YLabel(yLabel);
-                plot.ShowLegend(Alignment.UpperRight);
+                plot.ShowLegend(legend);
                 string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
                 if (directory != null) Directory.CreateDirectory(directory);
                 plot.SavePng(path + ".png", Width, Height);

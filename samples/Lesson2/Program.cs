@@ -43,6 +43,8 @@ var experiments = new SortedDictionary<int, Func<ExperimentResult>>
 {
     [1] = () => Q1Initialisation.Run(seed),
     [2] = () => Q2SoftmaxCrossEntropy.Run(seed),
+    [3] = () => Q3AdamBiasCorrection.Run(),
+    [8] = () => Q8AdamWDecay.Run(),
 };
 
 foreach (var (number, run) in experiments)

@@ -44,6 +44,9 @@ var experiments = new SortedDictionary<int, Func<ExperimentResult>>
     [1] = () => Q1Initialisation.Run(seed),
     [2] = () => Q2SoftmaxCrossEntropy.Run(seed),
     [3] = () => Q3AdamBiasCorrection.Run(),
+    [4] = () => Q4BatchNormPlacement.Run(fashion.Value.Training, fashion.Value.Test, seed),
+    [5] = () => Q5InvertedDropout.Run(seed),
+    [7] = () => Q7DyingReLU.Run(fashion.Value.Training, seed),
     [8] = () => Q8AdamWDecay.Run(),
 };
 

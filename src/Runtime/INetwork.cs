@@ -52,7 +52,8 @@ namespace Unrolled
         /// Keeps what <c>Backward</c> needs and returns a view of the outputs, valid until the next forward pass.</summary>
         ReadOnlySpan<T> ForwardTraining(ReadOnlySpan<T> inputs, int batchSize);
 
-        /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last forward pass, sample-major.</summary>
+        /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last forward pass (for inference, its last
+        /// chunk of at most 64 samples), sample-major; valid until the next pass.</summary>
         ReadOnlySpan<T> LayerOutput(int layer);
 
         /// <summary>Backward pass of the last <see cref="ForwardTraining"/> with class-index labels: writes

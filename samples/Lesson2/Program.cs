@@ -46,6 +46,7 @@ var experiments = new SortedDictionary<int, Func<ExperimentResult>>
     [3] = () => Q3AdamBiasCorrection.Run(),
     [4] = () => Q4BatchNormPlacement.Run(fashion.Value.Training, fashion.Value.Test, seed),
     [5] = () => Q5InvertedDropout.Run(seed),
+    [6] = () => Q6Warmup.Run(fashion.Value.Training, fashion.Value.Test, seed),
     [7] = () => Q7DyingReLU.Run(fashion.Value.Training, seed),
     [8] = () => Q8AdamWDecay.Run(),
 };

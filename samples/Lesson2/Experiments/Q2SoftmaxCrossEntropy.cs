@@ -54,10 +54,10 @@ namespace Lesson2.Experiments
         {
             string Row(IEnumerable<double> values) => string.Join("  ", values.Select(v => F(v, "+0.000000;-0.000000")));
             yield return $"One sample, 4 classes, true class {Label}; z = [{Row(Logits)}]";
-            yield return $"ŷ − y                          = [{Row(PredictionMinusTruth)}]";
-            yield return $"central difference of L (h=1e-5) = [{Row(CentralDifference)}]   max |Δ| = {F(FiniteDifferenceError, "0.0E+0")}";
-            yield return $"Jacobians (diag ŷ − ŷŷᵀ)(−y/ŷ)  = [{Row(ChainRule)}]   max |Δ| = {F(ChainRuleError, "0.0E+0")}";
-            yield return $"generated backward ∂L/∂b        = [{Row(GeneratedGradient)}]   max |Δ| = {F(GeneratedError, "0.0E+0")}";
+            yield return $"  ŷ − y                             [{Row(PredictionMinusTruth)}]";
+            yield return $"  central difference of L, h = 1e-5 [{Row(CentralDifference)}]   max |Δ| = {F(FiniteDifferenceError, "0.0E+0")}";
+            yield return $"  Jacobians (diag ŷ − ŷŷᵀ)·(−y/ŷ)   [{Row(ChainRule)}]   max |Δ| = {F(ChainRuleError, "0.0E+0")}";
+            yield return $"  generated backward ∂L/∂b          [{Row(GeneratedGradient)}]   max |Δ| = {F(GeneratedError, "0.0E+0")}";
         }
 
         /// <inheritdoc />

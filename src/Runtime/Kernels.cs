@@ -16,8 +16,8 @@ namespace Unrolled
     ///            dX = δ · W                                   (dX [m × in])
     /// </code>
     /// On x64 with AVX2 and FMA (net10.0) they use register-blocked micro-kernels: the forward pass computes a tile of
-    /// 4 samples × 3 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves four
-    /// samples, each input vector three units); the backward products accumulate a tile of 6 rows × 16 columns in twelve
+    /// 2 samples × 6 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves two
+    /// samples, each input vector six units; the six weight rows stay in L1 while the samples stream past); the backward products accumulate a tile of 6 rows × 16 columns in twelve
     /// vector registers over the whole reduction (outer products: a broadcast of δ times a row of X or W), and store each
     /// tile once. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
@@ -126,46 +126,50 @@ namespace Unrolled
         }
 
 #if NET
-        /// <summary>4 samples × 3 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
+        /// <summary>2 samples × 6 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
         private static void ForwardFma(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
         {
             ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetReference(w);
             int vectors = inputs / 8 * 8;
-            int tiledUnits = units / 3 * 3, tiledSamples = m / 4 * 4;
-            for (int j = 0; j < tiledUnits; j += 3)
+            int tiledUnits = units / 6 * 6, tiledSamples = m / 2 * 2;
+            // Unit groups outside, sample pairs inside: the six weight rows of a group stay in L1 while the inputs stream
+            // past from L2, two rows at a time (2 vector loads from L2 per 12 FMAs, half of a 4 × 3 tile's).
+            for (int j = 0; j < tiledUnits; j += 6)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
-                ref float w1 = ref Unsafe.Add(ref w0, inputs);
-                ref float w2 = ref Unsafe.Add(ref w1, inputs);
-                for (int s = 0; s < tiledSamples; s += 4)
+                nint o1 = inputs, o2 = 2 * o1, o3 = 3 * o1, o4 = 4 * o1, o5 = 5 * o1;
+                for (int s = 0; s < tiledSamples; s += 2)
                 {
                     ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
                     ref float x1 = ref Unsafe.Add(ref x0, inputs);
-                    ref float x2 = ref Unsafe.Add(ref x1, inputs);
-                    ref float x3 = ref Unsafe.Add(ref x2, inputs);
-                    Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
-                    Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default;
+                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
                     for (int i = 0; i < vectors; i += 8)
                     {
-                        Vector256<float> v0 = Vector256.LoadUnsafe(ref w0, (nuint)i), v1 = Vector256.LoadUnsafe(ref w1, (nuint)i), v2 = Vector256.LoadUnsafe(ref w2, (nuint)i);
-                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i);
-                        a00 = Fma.MultiplyAdd(p, v0, a00); a01 = Fma.MultiplyAdd(p, v1, a01); a02 = Fma.MultiplyAdd(p, v2, a02);
-                        p = Vector256.LoadUnsafe(ref x1, (nuint)i);
-                        a10 = Fma.MultiplyAdd(p, v0, a10); a11 = Fma.MultiplyAdd(p, v1, a11); a12 = Fma.MultiplyAdd(p, v2, a12);
-                        p = Vector256.LoadUnsafe(ref x2, (nuint)i);
-                        a20 = Fma.MultiplyAdd(p, v0, a20); a21 = Fma.MultiplyAdd(p, v1, a21); a22 = Fma.MultiplyAdd(p, v2, a22);
-                        p = Vector256.LoadUnsafe(ref x3, (nuint)i);
-                        a30 = Fma.MultiplyAdd(p, v0, a30); a31 = Fma.MultiplyAdd(p, v1, a31); a32 = Fma.MultiplyAdd(p, v2, a32);
+                        ref float wi = ref Unsafe.Add(ref w0, i);
+                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i);
+                        Vector256<float> v = Vector256.LoadUnsafe(ref wi);
+                        a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10);
+                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o1));
+                        a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11);
+                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o2));
+                        a02 = Fma.MultiplyAdd(p, v, a02); a12 = Fma.MultiplyAdd(q, v, a12);
+                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o3));
+                        a03 = Fma.MultiplyAdd(p, v, a03); a13 = Fma.MultiplyAdd(q, v, a13);
+                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o4));
+                        a04 = Fma.MultiplyAdd(p, v, a04); a14 = Fma.MultiplyAdd(q, v, a14);
+                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o5));
+                        a05 = Fma.MultiplyAdd(p, v, a05); a15 = Fma.MultiplyAdd(q, v, a15);
                     }
                     Store(z, bias, s, j, units, a00, a01, a02, ref x0, ref w0, inputs, vectors);
+                    Store(z, bias, s, j + 3, units, a03, a04, a05, ref x0, ref Unsafe.Add(ref w0, o3), inputs, vectors);
                     Store(z, bias, s + 1, j, units, a10, a11, a12, ref x1, ref w0, inputs, vectors);
-                    Store(z, bias, s + 2, j, units, a20, a21, a22, ref x2, ref w0, inputs, vectors);
-                    Store(z, bias, s + 3, j, units, a30, a31, a32, ref x3, ref w0, inputs, vectors);
+                    Store(z, bias, s + 1, j + 3, units, a13, a14, a15, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors);
                 }
             }
-            // Ragged edges: samples beyond the last tile of 4 (all units, four at a time so four FMA chains overlap), and
-            // the last units % 3 of tiled samples. Every output keeps its own chain in the same operation order as in the
+            // Ragged edges: the sample beyond the last pair (all units, four at a time so four FMA chains overlap), and
+            // the last units % 6 of tiled samples. Every output keeps its own chain in the same operation order as in the
             // tiles, so a sample's outputs do not depend on its batch.
             for (int s = 0; s < m; s++)
             {
@@ -257,33 +261,36 @@ namespace Unrolled
             ref float ar = ref MemoryMarshal.GetReference(a);
             ref float br = ref MemoryMarshal.GetReference(b);
             ref float cr = ref MemoryMarshal.GetReference(c);
-            int wide = columns / 16 * 16;
-            int r = 0;
-            for (; r + 6 <= rows; r += 6)
+            int wide = columns / 16 * 16, tiledRows = rows / 6 * 6;
+            nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, aStride = colStride, bStride = columns;
+            // Column panels outside, row tiles inside: the panel of B (depth × 16 floats) stays in L1 while every tile of
+            // rows streams past it, instead of B streaming from L2 once per tile of rows.
+            for (int n = 0; n < wide; n += 16)
             {
-                for (int n = 0; n < wide; n += 16)
+                for (int r = 0; r < tiledRows; r += 6)
                 {
                     Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
                     Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-                    ref float bn = ref Unsafe.Add(ref br, n);
-                    ref float a0 = ref Unsafe.Add(ref ar, r * rowStride);
+                    // Pointers advance by their strides (no index arithmetic in the loop: it is issue-bound otherwise).
+                    ref float row = ref Unsafe.Add(ref br, n);
+                    ref float ap = ref Unsafe.Add(ref ar, r * rowStride);
                     for (int p = 0; p < depth; p++)
                     {
-                        ref float row = ref Unsafe.Add(ref bn, p * columns);
                         Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
-                        ref float ap = ref Unsafe.Add(ref a0, p * colStride);
                         Vector256<float> x = Vector256.Create(ap);
                         c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
-                        x = Vector256.Create(Unsafe.Add(ref ap, rowStride));
+                        x = Vector256.Create(Unsafe.Add(ref ap, r1));
                         c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
-                        x = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStride));
+                        x = Vector256.Create(Unsafe.Add(ref ap, r2));
                         c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
-                        x = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStride));
+                        x = Vector256.Create(Unsafe.Add(ref ap, r3));
                         c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
-                        x = Vector256.Create(Unsafe.Add(ref ap, 4 * rowStride));
+                        x = Vector256.Create(Unsafe.Add(ref ap, r4));
                         c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
-                        x = Vector256.Create(Unsafe.Add(ref ap, 5 * rowStride));
+                        x = Vector256.Create(Unsafe.Add(ref ap, r5));
                         c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                        row = ref Unsafe.Add(ref row, bStride);
+                        ap = ref Unsafe.Add(ref ap, aStride);
                     }
                     ref float cn = ref Unsafe.Add(ref cr, r * columns + n);
                     c00.StoreUnsafe(ref cn); c01.StoreUnsafe(ref cn, 8);
@@ -297,7 +304,7 @@ namespace Unrolled
             // Ragged edges: rows beyond the last tile of 6 (all columns), and the last columns % 16 of tiled rows.
             for (int row = 0; row < rows; row++)
             {
-                int from = row < r ? wide : 0;
+                int from = row < tiledRows ? wide : 0;
                 if (from == columns) continue;
                 Span<float> target = c.Slice(row * columns + from, columns - from);
                 target.Clear();

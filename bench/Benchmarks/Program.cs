@@ -31,9 +31,14 @@ public class TrainingStep
     [Params(1, 64, 256)]
     public int Batch { get; set; }
 
+    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        Kernels.Threads = Threads;
         var random = SplitMix64.FromSeed(1);
         _inputs = Enumerable.Range(0, Batch * TinyNN.InputSize).Select(_ => random.NextSingle()).ToArray();
         _labels = Enumerable.Range(0, Batch).Select(_ => random.NextInt32(10)).ToArray();
@@ -55,6 +60,13 @@ public class Inference
     private readonly TinyNN _net = new TinyNN();
     private readonly float[] _inputs = Enumerable.Range(0, 10_000 * TinyNN.InputSize).Select(i => (i % 255) / 255f).ToArray();
     private readonly float[] _outputs = new float[10_000 * TinyNN.OutputSize];
+
+    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => Kernels.Threads = Threads;
 
     [Benchmark]
     public void Single() => _net.Forward(new System.ReadOnlySpan<float>(_inputs, 0, TinyNN.InputSize), new System.Span<float>(_outputs, 0, TinyNN.OutputSize));
@@ -110,9 +122,14 @@ public class StepParts
     [Params(1, 64, 256)]
     public int Batch { get; set; }
 
+    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        Kernels.Threads = Threads;
         var random = SplitMix64.FromSeed(1);
         _x = Enumerable.Range(0, Batch * 784).Select(_ => random.NextSingle()).ToArray();
         _delta = Enumerable.Range(0, Batch * 128).Select(_ => random.NextSingle() - 0.5f).ToArray();

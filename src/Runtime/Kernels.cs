@@ -24,6 +24,25 @@ namespace Unrolled
     /// </summary>
     public static class Kernels
     {
+        private static int s_threads = DefaultThreads();
+
+        /// <summary>
+        /// Threads the kernels may use: 1, or 2 to split large products (and optimiser updates) with a helper thread — by
+        /// samples, units, rows or parameters, never along a sum, so results are bit-identical either way. Default: the
+        /// <c>UNROLLED_THREADS</c> environment variable if set, else 2 on a machine with two or more cores. Only net10.0 on
+        /// x64 with AVX2 uses the helper; elsewhere everything runs on the calling thread.
+        /// </summary>
+        public static int Threads
+        {
+            get => s_threads;
+            set => s_threads = value is >= 1 and <= 2 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be 1 or 2.");
+        }
+
+        private static int DefaultThreads() =>
+            int.TryParse(Environment.GetEnvironmentVariable("UNROLLED_THREADS"), out int threads) && threads >= 1
+                ? Math.Min(threads, 2)
+                : Math.Min(Environment.ProcessorCount, 2);
+
         // ── Forward: Z = X · Wᵀ + b ─────────────────────────────────────────────────────────────────────────────────
 
         /// <summary><c>z[s, j] = bias[j] + Σ_i x[s, i] · w[j, i]</c> for <paramref name="m"/> samples (bias may be empty).</summary>
@@ -33,7 +52,10 @@ namespace Unrolled
 #if NET
             if (Fma.IsSupported && inputs >= 8)
             {
-                ForwardFma(x, w, bias, z, m, inputs, units);
+                unsafe
+                {
+                    fixed (float* px = x, pw = w, pb = bias, pz = z) Forward(px, pw, bias.IsEmpty ? null : pb, pz, m, inputs, units);
+                }
                 return;
             }
 #endif
@@ -73,10 +95,16 @@ namespace Unrolled
 #if NET
             if (Fma.IsSupported && inputs >= 16)
             {
-                // dW[j, i] = Σ_s δ[s, j] · x[s, i]: A(j, s) = δ[s·units + j] (row stride 1, column stride units).
-                OuterFma(delta, 1, units, x, weightGradient, units, m, inputs);
-                // dX[s, i] = Σ_j δ[s, j] · w[j, i]: A(s, j) = δ[s·units + j] (row stride units, column stride 1).
-                if (!inputGradient.IsEmpty) OuterFma(delta, units, 1, w, inputGradient, m, units, inputs);
+                unsafe
+                {
+                    fixed (float* pd = delta, px = x, pw = w, pdw = weightGradient, pdx = inputGradient)
+                    {
+                        // dW[j, i] = Σ_s δ[s, j] · x[s, i]: A(j, s) = δ[s·units + j] (row stride 1, column stride units).
+                        Outer(pd, 1, units, px, pdw, units, m, inputs);
+                        // dX[s, i] = Σ_j δ[s, j] · w[j, i]: A(s, j) = δ[s·units + j] (row stride units, column stride 1).
+                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs);
+                    }
+                }
                 return;
             }
 #endif
@@ -126,11 +154,69 @@ namespace Unrolled
         }
 
 #if NET
-        /// <summary>2 samples × 6 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
-        private static void ForwardFma(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
+        /// <summary>Below this many multiply-adds a product stays on one thread (handing over costs about a microsecond).</summary>
+        private const long ParallelWork = 1 << 15;
+
+        /// <summary>The forward product, split over two threads when it is big enough: by samples when there are at least
+        /// four, otherwise by units (a single sample's 128 × 784 weights then come half from each core's L2).</summary>
+        private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units)
         {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref float wr = ref MemoryMarshal.GetReference(w);
+            if (Threads < 2 || (long)m * inputs * units < ParallelWork || (m < 4 && units < 16))
+            {
+                ForwardFma(x, w, bias, z, m, inputs, units, units);
+                return;
+            }
+            var job = new KernelJob { Body = &ForwardPart, A = x, B = w, C = bias, D = z, M = m, K = inputs, N = units };
+            if (m >= 4)
+            {
+                job.Split = m / 4 * 2; // a whole number of sample pairs on each side
+            }
+            else
+            {
+                job.S0 = 1;
+                job.Split = units / 16 * 8; // a whole number of 8-unit groups on each side
+            }
+            KernelThreads.Run(ref job);
+        }
+
+        private static unsafe void ForwardPart(ref KernelJob job, int part)
+        {
+            float* x = (float*)job.A, w = (float*)job.B, bias = (float*)job.C, z = (float*)job.D;
+            if (job.S0 == 0)
+            {
+                int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;
+                ForwardFma(x + (nint)from * job.K, w, bias, z + (nint)from * job.N, to - from, job.K, job.N, job.N);
+            }
+            else
+            {
+                int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.N;
+                ForwardFma(x, w + (nint)from * job.K, bias == null ? null : bias + from, z + from, job.M, job.K, to - from, job.N);
+            }
+        }
+
+        /// <summary>An outer-product matrix product, split over two threads by rows (whole tiles of 6) when big enough.</summary>
+        private static unsafe void Outer(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns)
+        {
+            if (Threads < 2 || rows < 12 || (long)rows * depth * columns < ParallelWork)
+            {
+                OuterFma(a, rowStride, colStride, b, c, rows, depth, columns);
+                return;
+            }
+            var job = new KernelJob { Body = &OuterPart, A = a, B = b, C = c, M = rows, K = depth, N = columns, S0 = rowStride, S1 = colStride, Split = rows / 12 * 6 };
+            KernelThreads.Run(ref job);
+        }
+
+        private static unsafe void OuterPart(ref KernelJob job, int part)
+        {
+            int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;
+            OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N);
+        }
+
+        /// <summary>2 samples × 6 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
+        private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        {
+            ref float xr = ref *x;
+            ref float wr = ref *w;
             int vectors = inputs / 8 * 8;
             int tiledUnits = units / 6 * 6, tiledSamples = m / 2 * 2;
             // Unit groups outside, sample pairs inside: the six weight rows of a group stay in L1 while the inputs stream
@@ -162,10 +248,10 @@ namespace Unrolled
                         v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o5));
                         a05 = Fma.MultiplyAdd(p, v, a05); a15 = Fma.MultiplyAdd(q, v, a15);
                     }
-                    Store(z, bias, s, j, units, a00, a01, a02, ref x0, ref w0, inputs, vectors);
-                    Store(z, bias, s, j + 3, units, a03, a04, a05, ref x0, ref Unsafe.Add(ref w0, o3), inputs, vectors);
-                    Store(z, bias, s + 1, j, units, a10, a11, a12, ref x1, ref w0, inputs, vectors);
-                    Store(z, bias, s + 1, j + 3, units, a13, a14, a15, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors);
+                    Store(z, bias, s, j, zStride, a00, a01, a02, ref x0, ref w0, inputs, vectors);
+                    Store(z, bias, s, j + 3, zStride, a03, a04, a05, ref x0, ref Unsafe.Add(ref w0, o3), inputs, vectors);
+                    Store(z, bias, s + 1, j, zStride, a10, a11, a12, ref x1, ref w0, inputs, vectors);
+                    Store(z, bias, s + 1, j + 3, zStride, a13, a14, a15, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors);
                 }
             }
             // Ragged edges: the sample beyond the last pair (all units, four at a time so four FMA chains overlap), and
@@ -193,7 +279,7 @@ namespace Unrolled
                         a6 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(6 * inputs)), a6);
                         a7 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(7 * inputs)), a7);
                     }
-                    int o = s * units + j;
+                    int o = s * zStride + j;
                     z[o] = Finish(a0, ref xs, ref w0, inputs, vectors, bias, j);
                     z[o + 1] = Finish(a1, ref xs, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias, j + 1);
                     z[o + 2] = Finish(a2, ref xs, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias, j + 2);
@@ -218,15 +304,15 @@ namespace Unrolled
                         a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w2, (nuint)i), a2);
                         a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref w3, (nuint)i), a3);
                     }
-                    Store(z, bias, s, j, units, a0, a1, a2, ref xs, ref w0, inputs, vectors);
-                    z[s * units + j + 3] = Finish(a3, ref xs, ref w3, inputs, vectors, bias, j + 3);
+                    Store(z, bias, s, j, zStride, a0, a1, a2, ref xs, ref w0, inputs, vectors);
+                    z[s * zStride + j + 3] = Finish(a3, ref xs, ref w3, inputs, vectors, bias, j + 3);
                 }
                 for (; j < units; j++)
                 {
                     ref float wj = ref Unsafe.Add(ref wr, j * inputs);
                     Vector256<float> a = default;
                     for (int i = 0; i < vectors; i += 8) a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref wj, (nuint)i), a);
-                    z[s * units + j] = Finish(a, ref xs, ref wj, inputs, vectors, bias, j);
+                    z[s * zStride + j] = Finish(a, ref xs, ref wj, inputs, vectors, bias, j);
                 }
             }
         }
@@ -234,19 +320,19 @@ namespace Unrolled
         /// <summary>One output: the lanes' sum, then the scalar tail (inputs % 8), then the bias. Every path of the forward
         /// kernel ends an output this way, so a sample's outputs do not depend on the tile it fell into.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Finish(Vector256<float> a, ref float x, ref float w, int inputs, int vectors, ReadOnlySpan<float> bias, int j)
+        private static unsafe float Finish(Vector256<float> a, ref float x, ref float w, int inputs, int vectors, float* bias, int j)
         {
             float d = Vector256.Sum(a);
             for (int i = vectors; i < inputs; i++) d += Unsafe.Add(ref x, i) * Unsafe.Add(ref w, i);
-            return bias.IsEmpty ? d : d + bias[j];
+            return bias == null ? d : d + bias[j];
         }
 
         /// <summary>Finishes three outputs of a tile, each exactly as <see cref="Finish"/> finishes a lone one.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store(Span<float> z, ReadOnlySpan<float> bias, int s, int j, int units, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2,
+        private static unsafe void Store(float* z, float* bias, int s, int j, int zStride, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2,
             ref float x, ref float w0, int inputs, int vectors)
         {
-            int o = s * units + j;
+            int o = s * zStride + j;
             z[o] = Finish(a0, ref x, ref w0, inputs, vectors, bias, j);
             z[o + 1] = Finish(a1, ref x, ref Unsafe.Add(ref w0, inputs), inputs, vectors, bias, j + 1);
             z[o + 2] = Finish(a2, ref x, ref Unsafe.Add(ref w0, 2 * inputs), inputs, vectors, bias, j + 2);
@@ -256,11 +342,11 @@ namespace Unrolled
         /// C[rows × columns] = A · B with A(r, p) = a[r·rowStride + p·colStride] and B [depth × columns] row-major.
         /// Tiles of 6 rows × 16 columns live in twelve registers for the whole reduction; ragged edges fall back to axpy.
         /// </summary>
-        private static void OuterFma(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, Span<float> c, int rows, int depth, int columns)
+        private static unsafe void OuterFma(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns)
         {
-            ref float ar = ref MemoryMarshal.GetReference(a);
-            ref float br = ref MemoryMarshal.GetReference(b);
-            ref float cr = ref MemoryMarshal.GetReference(c);
+            ref float ar = ref *a;
+            ref float br = ref *b;
+            ref float cr = ref *c;
             int wide = columns / 16 * 16, tiledRows = rows / 6 * 6;
             nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, aStride = colStride, bStride = columns;
             // Column panels outside, row tiles inside: the panel of B (depth × 16 floats) stays in L1 while every tile of
@@ -306,10 +392,10 @@ namespace Unrolled
             {
                 int from = row < tiledRows ? wide : 0;
                 if (from == columns) continue;
-                Span<float> target = c.Slice(row * columns + from, columns - from);
+                var target = new Span<float>(c + row * columns + from, columns - from);
                 target.Clear();
                 for (int p = 0; p < depth; p++)
-                    Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), b.Slice(p * columns + from, columns - from), target);
+                    Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), new ReadOnlySpan<float>(b + p * columns + from, columns - from), target);
             }
         }
 #endif

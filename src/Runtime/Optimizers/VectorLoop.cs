@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Unrolled
@@ -18,6 +19,36 @@ namespace Unrolled
     /// </summary>
     internal static class VectorLoop
     {
+#if NET
+        /// <summary>Updates of at least this many vectors are split in two halves, one per thread (element-wise: results
+        /// do not depend on the split).</summary>
+        private const int ParallelVectors = 4096;
+
+        private static unsafe void RunSplit<T, TKernel>(ref Vector<T> p, ref readonly Vector<T> g, ref Vector<T> s1, ref Vector<T> s2, int count, ref TKernel kernel)
+            where T : struct
+            where TKernel : struct, IUpdateKernel<T>
+        {
+            // Pin the four buffers for the helper thread; the kernel struct lives on this (waiting) thread's stack.
+            fixed (byte* pp = &Unsafe.As<Vector<T>, byte>(ref p), pg = &Unsafe.As<Vector<T>, byte>(ref Unsafe.AsRef(in g)),
+                   p1 = &Unsafe.As<Vector<T>, byte>(ref s1), p2 = &Unsafe.As<Vector<T>, byte>(ref s2))
+            {
+                var job = new KernelJob { Body = &UpdatePart<T, TKernel>, A = pp, B = pg, C = p1, D = p2, E = Unsafe.AsPointer(ref kernel), M = count, Split = count / 2 };
+                KernelThreads.Run(ref job);
+            }
+        }
+
+        private static unsafe void UpdatePart<T, TKernel>(ref KernelJob job, int part)
+            where T : struct
+            where TKernel : struct, IUpdateKernel<T>
+        {
+            ref TKernel kernel = ref Unsafe.AsRef<TKernel>(job.E);
+            ref Vector<T> p = ref Unsafe.AsRef<Vector<T>>(job.A), g = ref Unsafe.AsRef<Vector<T>>(job.B);
+            ref Vector<T> s1 = ref Unsafe.AsRef<Vector<T>>(job.C), s2 = ref Unsafe.AsRef<Vector<T>>(job.D);
+            int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;
+            for (int i = from; i < to; i++) kernel.Apply(ref Unsafe.Add(ref p, i), Unsafe.Add(ref g, i), ref Unsafe.Add(ref s1, i), ref Unsafe.Add(ref s2, i));
+        }
+#endif
+
         /// <summary>The length of a state buffer for <paramref name="count"/> parameters (a whole number of vectors).</summary>
         public static int Padded<T>(int count) where T : struct
         {
@@ -37,6 +68,11 @@ namespace Unrolled
             ReadOnlySpan<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradients.Slice(0, whole * width));
             Span<Vector<T>> s1 = MemoryMarshal.Cast<T, Vector<T>>(first);
             Span<Vector<T>> s2 = MemoryMarshal.Cast<T, Vector<T>>(second);
+#if NET
+            if (Kernels.Threads >= 2 && whole >= ParallelVectors)
+                RunSplit(ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(s1), ref MemoryMarshal.GetReference(s2), whole, ref kernel);
+            else
+#endif
             for (int i = 0; i < whole; i++) kernel.Apply(ref p[i], g[i], ref s1[i], ref s2[i]);
 
             int tail = parameters.Length - whole * width;

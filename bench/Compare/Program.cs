@@ -29,10 +29,12 @@ double Time(Action action)
     return clock.Elapsed.TotalSeconds;
 }
 
-// 1. Training: epochs of SGD (lr 0.1) at batch 1, 64 and 256. Batch 1 runs 6,000 steps per repetition, scaled to an
-//    epoch (×10), as the peers do.
+// 1. Training: epochs of SGD (lr 0.1) at batch 1, 64 and 256, on 1 thread and on 2 (Kernels.Threads: the helper
+//    thread takes half of each large product). Batch 1 runs 6,000 steps per repetition, scaled to an epoch (×10), as the peers do.
+foreach (int threads in new[] { 1, 2 })
 foreach (int batch in new[] { 64, 256, 1 })
 {
+    Kernels.Threads = threads;
     var net = new TinyNN();
     var sgd = new Sgd(0.1);
     int samples = batch == 1 ? 6000 : training.Count;
@@ -50,7 +52,7 @@ foreach (int batch in new[] { 64, 256, 1 })
         }
     }
     Epoch(); // warm-up
-    Emit("unrolled", $"train-epoch-batch{batch}", 1, Enumerable.Range(0, runs).Select(_ => Time(Epoch) * scale).ToList(), FlopsPerSample * training.Count);
+    Emit("unrolled", $"train-epoch-batch{batch}", threads, Enumerable.Range(0, runs).Select(_ => Time(Epoch) * scale).ToList(), FlopsPerSample * training.Count);
 }
 
 // 2. Inference: one sample (latency, 10,000 calls per repetition), and one batch of 10,000.
@@ -61,9 +63,13 @@ foreach (int batch in new[] { 64, 256, 1 })
     ReadOnlySpan<float> Sample(int i) => test.Features.AsSpan(i * TinyNN.InputSize, TinyNN.InputSize);
     void Single() { for (int i = 0; i < 10_000; i++) net.Forward(Sample(i), output); }
     void Batch() => net.Forward(test.Features, outputs, 10_000);
-    Single(); Batch();
-    Emit("unrolled", "infer-single", 1, Enumerable.Range(0, runs).Select(_ => Time(Single) / 10_000).ToList(), InferenceFlopsPerSample);
-    Emit("unrolled", "infer-batch10000", 1, Enumerable.Range(0, runs).Select(_ => Time(Batch)).ToList(), InferenceFlopsPerSample * 10_000);
+    foreach (int threads in new[] { 1, 2 })
+    {
+        Kernels.Threads = threads;
+        Single(); Batch();
+        Emit("unrolled", "infer-single", threads, Enumerable.Range(0, runs).Select(_ => Time(Single) / 10_000).ToList(), InferenceFlopsPerSample);
+        Emit("unrolled", "infer-batch10000", threads, Enumerable.Range(0, runs).Select(_ => Time(Batch)).ToList(), InferenceFlopsPerSample * 10_000);
+    }
 
     // ONNX Runtime on the same weights.
     string path = Path.Combine(Path.GetTempPath(), "unrolled-bench.onnx");

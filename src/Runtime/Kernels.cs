@@ -157,8 +157,8 @@ namespace Unrolled
         /// <summary>Below this many multiply-adds a product stays on one thread (handing over costs about a microsecond).</summary>
         private const long ParallelWork = 1 << 15;
 
-        /// <summary>The forward product, split over two threads when it is big enough: by samples when there are at least
-        /// four, otherwise by units (a single sample's 128 × 784 weights then come half from each core's L2).</summary>
+        /// <summary>The forward product, split over two threads when it is big enough: by units when there are at least 16
+        /// (each core keeps its half of the weights in its own L2), otherwise by samples.</summary>
         private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units)
         {
             if (Threads < 2 || (long)m * inputs * units < ParallelWork || (m < 4 && units < 16))
@@ -167,14 +167,17 @@ namespace Unrolled
                 return;
             }
             var job = new KernelJob { Body = &ForwardPart, A = x, B = w, C = bias, D = z, M = m, K = inputs, N = units };
-            if (m >= 4)
+            if (units >= 16)
             {
-                job.Split = m / 4 * 2; // a whole number of sample pairs on each side
+                // By units: each core reads only its half of W, and the same half every call — the half it also
+                // differentiates (Outer splits dW by the same rows) and updates (the optimiser splits the parameters in
+                // two), so in a training step each half of W stays in one core's L2.
+                job.S0 = 1;
+                job.Split = units / 16 * 8; // a whole number of 8-unit groups on each side
             }
             else
             {
-                job.S0 = 1;
-                job.Split = units / 16 * 8; // a whole number of 8-unit groups on each side
+                job.Split = m / 4 * 2; // a whole number of sample pairs on each side
             }
             KernelThreads.Run(ref job);
         }
@@ -202,7 +205,8 @@ namespace Unrolled
                 OuterFma(a, rowStride, colStride, b, c, rows, depth, columns);
                 return;
             }
-            var job = new KernelJob { Body = &OuterPart, A = a, B = b, C = c, M = rows, K = depth, N = columns, S0 = rowStride, S1 = colStride, Split = rows / 12 * 6 };
+            // Split near the middle on a whole tile of 6 rows: (rows / 2) rounded to the nearest multiple of 6.
+            var job = new KernelJob { Body = &OuterPart, A = a, B = b, C = c, M = rows, K = depth, N = columns, S0 = rowStride, S1 = colStride, Split = (rows / 2 + 3) / 6 * 6 };
             KernelThreads.Run(ref job);
         }
 

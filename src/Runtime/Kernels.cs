@@ -19,7 +19,9 @@ namespace Unrolled
     /// 2 samples × 6 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves two
     /// samples, each input vector six units; the six weight rows stay in L1 while the samples stream past); the backward products accumulate a tile of 6 rows × 16 columns in twelve
     /// vector registers over the whole reduction (outer products: a broadcast of δ times a row of X or W), and store each
-    /// tile once. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// tile once. With <see cref="Threads"/> = 2 a helper thread takes half of every large product — units of the forward
+    /// pass, rows of ∂W and ∂X — and half of each optimiser update, so each core keeps its half of the weights in its own
+    /// L2 through a training step; results are bit-identical to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
     /// </summary>
     public static class Kernels
@@ -154,6 +156,9 @@ namespace Unrolled
         }
 
 #if NET
+        /// <summary>Bytes of inputs per sample block of the forward tiles (a quarter of a 512 KB L2).</summary>
+        private const int SampleBlockBytes = 128 * 1024;
+
         /// <summary>Below this many multiply-adds a product stays on one thread (handing over costs about a microsecond).</summary>
         private const long ParallelWork = 1 << 15;
 
@@ -173,7 +178,8 @@ namespace Unrolled
                 // differentiates (Outer splits dW by the same rows) and updates (the optimiser splits the parameters in
                 // two), so in a training step each half of W stays in one core's L2.
                 job.S0 = 1;
-                job.Split = units / 16 * 8; // a whole number of 8-unit groups on each side
+                // A whole number of tiles (6 units; the same rows as Outer's ∂W split) or, for a lone sample, of 8-unit groups.
+                job.Split = m >= 2 ? (units / 2 + 3) / 6 * 6 : units / 16 * 8;
             }
             else
             {
@@ -225,11 +231,14 @@ namespace Unrolled
             int tiledUnits = units / 6 * 6, tiledSamples = m / 2 * 2;
             // Unit groups outside, sample pairs inside: the six weight rows of a group stay in L1 while the inputs stream
             // past from L2, two rows at a time (2 vector loads from L2 per 12 FMAs, half of a 4 × 3 tile's).
+            // Large batches go in blocks of samples small enough (with this core's weights) to stay in L2.
+            int block = Math.Max(2, SampleBlockBytes / (inputs * sizeof(float)) / 2 * 2);
+            for (int first = 0; first < tiledSamples; first += block)
             for (int j = 0; j < tiledUnits; j += 6)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
                 nint o1 = inputs, o2 = 2 * o1, o3 = 3 * o1, o4 = 4 * o1, o5 = 5 * o1;
-                for (int s = 0; s < tiledSamples; s += 2)
+                for (int s = first, last = Math.Min(first + block, tiledSamples); s < last; s += 2)
                 {
                     ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
                     ref float x1 = ref Unsafe.Add(ref x0, inputs);

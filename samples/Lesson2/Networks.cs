@@ -44,10 +44,4 @@ namespace Lesson2
     [Dense(128, Init = Init.HeUniform)] [ReLU]
     [Dense(5)] [Softmax]
     public partial class PretrainedNet { }
-
-    /// <summary>Quiz 7: the lesson's TinyNN.</summary>
-    [Network(784, Loss = Loss.CrossEntropy)]
-    [Dense(128)] [ReLU]
-    [Dense(10)] [Softmax]
-    public partial class TinyNN { }
 }

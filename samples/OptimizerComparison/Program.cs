@@ -73,7 +73,7 @@ static Optimizer Create(string name) => name switch
     "adamw" => new AdamW(1e-3, weightDecay: 0.004),
     _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
 };
-INetwork<float> Network() => model == "keras" ? new OptimizerComparison.FashionNet() : new OptimizerComparison.TinyNN();
+INetwork<float> Network() => model == "keras" ? new FashionNet() : new TinyNN();
 
 Console.WriteLine($"{Network().GetType().Name} on {training.Count:N0} training images, {test.Count:N0} test images; batch {batchSize}, {epochs} epochs, seed {seed}.");
 var runs = new List<(string Name, Optimizer Optimizer, TrainingHistory History, double Seconds)>();

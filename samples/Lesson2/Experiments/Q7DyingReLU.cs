@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Unrolled;
+using Unrolled.Samples;
 using static Lesson2.Experiments.Stats;
 
 namespace Lesson2.Experiments

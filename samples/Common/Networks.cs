@@ -1,6 +1,6 @@
 using Unrolled;
 
-namespace FashionMnist
+namespace Unrolled.Samples
 {
     /// <summary>The lesson's NumPy TinyNN: 784 → 128 → ReLU → 10 → softmax, cross-entropy.</summary>
     [Network(784, Loss = Loss.CrossEntropy)]

@@ -21,25 +21,17 @@ public partial class FashionNet { }
 
 /// <summary>One SGD training step (forward, loss, backward, update) of TinyNN; FLOPs per sample ≈ 6 × 101,632.</summary>
 [MemoryDiagnoser]
-public class TrainingStep
+public class TrainingStep : BatchAndThreads
 {
     private readonly TinyNN _net = new TinyNN();
     private readonly Sgd _sgd = new Sgd(0.01);
     private float[] _inputs = System.Array.Empty<float>();
     private int[] _labels = System.Array.Empty<int>();
 
-    [Params(1, 64, 256)]
-    public int Batch { get; set; }
-
-    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
-    [Params(1, 2)]
-    public int Threads { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
-        Kernels.Threads = Threads;
-        var random = SplitMix64.FromSeed(1);
+        SplitMix64 random = Begin();
         _inputs = Enumerable.Range(0, Batch * TinyNN.InputSize).Select(_ => random.NextSingle()).ToArray();
         _labels = Enumerable.Range(0, Batch).Select(_ => random.NextInt32(10)).ToArray();
     }
@@ -112,25 +104,17 @@ public class GeneratorRun
 
 /// <summary>The parts of a TinyNN step: the first layer's forward and weight-gradient products, and one SGD update.</summary>
 [MemoryDiagnoser]
-public class StepParts
+public class StepParts : BatchAndThreads
 {
     private float[] _x = System.Array.Empty<float>(), _z = System.Array.Empty<float>(), _delta = System.Array.Empty<float>();
     private readonly float[] _w = new float[128 * 784], _b = new float[128], _dw = new float[128 * 784], _db = new float[128];
     private readonly TinyNN _net = new TinyNN();
     private readonly Sgd _sgd = new Sgd(0.01);
 
-    [Params(1, 64, 256)]
-    public int Batch { get; set; }
-
-    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
-    [Params(1, 2)]
-    public int Threads { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
-        Kernels.Threads = Threads;
-        var random = SplitMix64.FromSeed(1);
+        SplitMix64 random = Begin();
         _x = Enumerable.Range(0, Batch * 784).Select(_ => random.NextSingle()).ToArray();
         _delta = Enumerable.Range(0, Batch * 128).Select(_ => random.NextSingle() - 0.5f).ToArray();
         _z = new float[Batch * 128];
@@ -145,4 +129,22 @@ public class StepParts
 
     [Benchmark]
     public void SgdUpdate() => _sgd.Step(_net);
+}
+
+/// <summary>The parameters the step benchmarks share: batch size and Kernels.Threads.</summary>
+public abstract class BatchAndThreads
+{
+    [Params(1, 64, 256)]
+    public int Batch { get; set; }
+
+    /// <summary>Kernels.Threads: 1, or 2 with the helper thread.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    /// <summary>Applies <see cref="Threads"/> and returns the seeded generator of the inputs.</summary>
+    protected SplitMix64 Begin()
+    {
+        Kernels.Threads = Threads;
+        return SplitMix64.FromSeed(1);
+    }
 }

@@ -54,7 +54,16 @@ var experiments = new SortedDictionary<int, Func<ExperimentResult>>
 foreach (var (number, run) in experiments)
 {
     if (question is int only && only != number) continue;
-    ExperimentResult result = run();
+    ExperimentResult result;
+    try
+    {
+        result = run();
+    }
+    catch (Exception e) when (e is System.IO.FileNotFoundException || e is System.IO.InvalidDataException)
+    {
+        Console.Error.WriteLine($"Quiz {number} needs Fashion-MNIST: {e.Message}");
+        return 1;
+    }
     AnsiConsole.MarkupLine($"[bold]Quiz {result.Question}[/]: {Markup.Escape(result.Claim)}");
     foreach (string line in result.Evidence()) Console.WriteLine("  " + line);
     AnsiConsole.MarkupLine($"  [green]{Markup.Escape(result.Verdict)}[/]");

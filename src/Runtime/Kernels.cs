@@ -17,11 +17,12 @@ namespace Unrolled
     /// </code>
     /// On x64 with AVX2 and FMA (net10.0) they use register-blocked micro-kernels: the forward pass computes a tile of
     /// 2 samples × 6 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves two
-    /// samples, each input vector six units; the six weight rows stay in L1 while the samples stream past); the backward products accumulate a tile of 6 rows × 16 columns in twelve
-    /// vector registers over the whole reduction (outer products: a broadcast of δ times a row of X or W), and store each
-    /// tile once. With <see cref="Threads"/> = 2 a helper thread takes half of every large product — units of the forward
-    /// pass, rows of ∂W and ∂X — and half of each optimiser update, so each core keeps its half of the weights in its own
-    /// L2 through a training step; results are bit-identical to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// samples, each input vector six units; the six weight rows stay in L1 while the samples stream past); the backward
+    /// products accumulate a tile of 6 rows × 16 columns in twelve vector registers over the whole reduction (outer
+    /// products: a broadcast of δ times a row of X or W), and store each tile once. With <see cref="Threads"/> = 2 a helper
+    /// thread takes half of every large product — units of the forward pass, rows of ∂W and ∂X — and half of each optimiser
+    /// update, so each core keeps its half of the weights in its own L2 through a training step; results are bit-identical
+    /// to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
     /// </summary>
     public static class Kernels
@@ -188,6 +189,7 @@ namespace Unrolled
             KernelThreads.Run(ref job);
         }
 
+        /// <summary>One half of <see cref="Forward"/>: S0 = 0 splits the samples at Split, S0 = 1 the units.</summary>
         private static unsafe void ForwardPart(ref KernelJob job, int part)
         {
             float* x = (float*)job.A, w = (float*)job.B, bias = (float*)job.C, z = (float*)job.D;
@@ -216,6 +218,7 @@ namespace Unrolled
             KernelThreads.Run(ref job);
         }
 
+        /// <summary>One half of <see cref="Outer"/>: rows [0, Split) or [Split, M); S0 and S1 are A's row and column strides.</summary>
         private static unsafe void OuterPart(ref KernelJob job, int part)
         {
             int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;

@@ -93,7 +93,7 @@ namespace Unrolled
             if (!biasGradient.IsEmpty)
             {
                 biasGradient.Slice(0, units).Clear();
-                for (int s = 0; s < m; s++) Accumulate(delta.Slice(s * units, units), biasGradient.Slice(0, units));
+                for (int s = 0; s < m; s++) Numerics.Axpy(1f, delta.Slice(s * units, units), biasGradient.Slice(0, units)); // 1·δ is exact: a vectorised sum
             }
 #if NET
             if (Fma.IsSupported && inputs >= 16)
@@ -144,11 +144,6 @@ namespace Unrolled
                     if (!inputGradient.IsEmpty) Numerics.Axpy(d, w.Slice(j * inputs, inputs), inputGradient.Slice(s * inputs, inputs));
                 }
             }
-        }
-
-        private static void Accumulate(ReadOnlySpan<float> source, Span<float> target)
-        {
-            for (int i = 0; i < target.Length; i++) target[i] += source[i];
         }
 
         private static void Check(bool sizesFit)

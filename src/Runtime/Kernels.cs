@@ -265,7 +265,7 @@ namespace Unrolled
                     Store(z, bias, s + 1, j + 3, zStride, a13, a14, a15, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors);
                 }
             }
-            // Ragged edges: the sample beyond the last pair (all units, four at a time so four FMA chains overlap), and
+            // Ragged edges: the sample beyond the last pair (all units, eight at a time so eight FMA chains overlap), and
             // the last units % 6 of tiled samples. Every output keeps its own chain in the same operation order as in the
             // tiles, so a sample's outputs do not depend on its batch.
             for (int s = 0; s < m; s++)

@@ -55,7 +55,7 @@ namespace Unrolled.Samples.Tests
                 // The table's row: every optimiser learned something on 6,000 images in 2 epochs (chance is 0.1).
                 Match row = Regex.Match(stdout, $@"│ {name} +│ [0-9.]+ +│ (?<loss>[0-9.]+) +│ [0-9.]+ +│ (?<accuracy>[0-9.]+) +│");
                 Assert.True(row.Success, $"no table row for {name}");
-                Assert.InRange(double.Parse(row.Groups["accuracy"].Value, CultureInfo.InvariantCulture), 0.7, 1.0);
+                Assert.InRange(double.Parse(row.Groups["accuracy"].Value, CultureInfo.InvariantCulture), 0.6, 1.0); // 0.72–0.80 measured
             }
             ChartFiles.AssertChart(Path.Combine(_directory, "optimizers-loss"), 5, optimisers.Append("training loss").ToArray());
             ChartFiles.AssertChart(Path.Combine(_directory, "optimizers-accuracy"), 5, optimisers.Append("test accuracy").ToArray());

@@ -89,8 +89,8 @@ namespace Unrolled.Generator
                 {
                     case LayerKind.Dense:
                         w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(layer.UseBias ? " + b" + k : string.Empty)}.");
-                        w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over");
-                        w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.");
+                        w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over");
+                        w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
                         string bias = layer.UseBias ? Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{_t}>)";
                         w.WriteLine($"global::Unrolled.Kernels.DenseForward({InputRows(layer, input)}, {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
                         w.WriteLine($"    {bias}, {Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");

@@ -16,8 +16,8 @@ namespace Unrolled
     ///            dX = δ · W                                   (dX [m × in])
     /// </code>
     /// On x64 with AVX2 and FMA (net10.0) they use register-blocked micro-kernels: the forward pass computes a tile of
-    /// 2 samples × 6 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves two
-    /// samples, each input vector six units; the six weight rows stay in L1 while the samples stream past); the backward
+    /// 3 samples × 4 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves three
+    /// samples, each input vector four units; the four weight rows stay in L1 while the samples stream past); the backward
     /// products accumulate a tile of 6 rows × 16 columns in twelve vector registers over the whole reduction (outer
     /// products: a broadcast of δ times a row of X or W), and store each tile once. With <see cref="Threads"/> = 2 a helper
     /// thread takes half of every large product — units of the forward pass, rows of ∂W and ∂X — and half of each optimiser
@@ -162,7 +162,7 @@ namespace Unrolled
         /// (each core keeps its half of the weights in its own L2), otherwise by samples.</summary>
         private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units)
         {
-            if (Threads < 2 || (long)m * inputs * units < ParallelWork || (m < 4 && units < 16))
+            if (Threads < 2 || (long)m * inputs * units < ParallelWork || (m < 6 && units < 16))
             {
                 ForwardFma(x, w, bias, z, m, inputs, units, units);
                 return;
@@ -174,12 +174,13 @@ namespace Unrolled
                 // differentiates (Outer splits dW by the same rows) and updates (the optimiser splits the parameters in
                 // two), so in a training step each half of W stays in one core's L2.
                 job.S0 = 1;
-                // A whole number of tiles (6 units; the same rows as Outer's ∂W split) or, for a lone sample, of 8-unit groups.
-                job.Split = m >= 2 ? (units / 2 + 3) / 6 * 6 : units / 16 * 8;
+                // A whole number of 8-unit groups (two 4-unit tiles, or one lone-sample group); within a tile of 6 rows of
+                // Outer's ∂W split, so nearly all of each core's rows are the same in forward, backward and update.
+                job.Split = units / 16 * 8;
             }
             else
             {
-                job.Split = m / 4 * 2; // a whole number of sample pairs on each side
+                job.Split = m / 6 * 3; // a whole number of sample triples on each side
             }
             KernelThreads.Run(ref job);
         }
@@ -220,53 +221,52 @@ namespace Unrolled
             OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N);
         }
 
-        /// <summary>2 samples × 6 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
+        /// <summary>3 samples × 4 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
         private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
         {
             ref float xr = ref *x;
             ref float wr = ref *w;
             int vectors = inputs / 8 * 8;
-            int tiledUnits = units / 6 * 6, tiledSamples = m / 2 * 2;
-            // Unit groups outside, sample pairs inside: the six weight rows of a group stay in L1 while the inputs stream
-            // past from L2, two rows at a time (2 vector loads from L2 per 12 FMAs, half of a 4 × 3 tile's).
+            int tiledUnits = units / 4 * 4, tiledSamples = m / 3 * 3;
+            // Unit groups outside, sample triples inside: the four weight rows of a group stay in L1 while the inputs
+            // stream past from L2, three rows at a time in registers (7 vector loads per 12 FMAs).
             // Large batches go in blocks of samples small enough (with this core's weights) to stay in L2.
-            int block = Math.Max(2, SampleBlockBytes / (inputs * sizeof(float)) / 2 * 2);
+            int block = Math.Max(3, SampleBlockBytes / (inputs * sizeof(float)) / 3 * 3);
             for (int first = 0; first < tiledSamples; first += block)
-            for (int j = 0; j < tiledUnits; j += 6)
+            for (int j = 0; j < tiledUnits; j += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
-                nint o1 = inputs, o2 = 2 * o1, o3 = 3 * o1, o4 = 4 * o1, o5 = 5 * o1;
-                for (int s = first, last = Math.Min(first + block, tiledSamples); s < last; s += 2)
+                nint o1 = inputs, o2 = 2 * o1, o3 = 3 * o1;
+                for (int s = first, last = Math.Min(first + block, tiledSamples); s < last; s += 3)
                 {
                     ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
                     ref float x1 = ref Unsafe.Add(ref x0, inputs);
-                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default;
-                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+                    ref float x2 = ref Unsafe.Add(ref x1, inputs);
+                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default;
+                    Vector256<float> a12 = default, a13 = default, a20 = default, a21 = default, a22 = default, a23 = default;
                     for (int i = 0; i < vectors; i += 8)
                     {
                         ref float wi = ref Unsafe.Add(ref w0, i);
-                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i);
+                        Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i), r = Vector256.LoadUnsafe(ref x2, (nuint)i);
                         Vector256<float> v = Vector256.LoadUnsafe(ref wi);
-                        a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10);
+                        a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10); a20 = Fma.MultiplyAdd(r, v, a20);
                         v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o1));
-                        a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11);
+                        a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11); a21 = Fma.MultiplyAdd(r, v, a21);
                         v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o2));
-                        a02 = Fma.MultiplyAdd(p, v, a02); a12 = Fma.MultiplyAdd(q, v, a12);
+                        a02 = Fma.MultiplyAdd(p, v, a02); a12 = Fma.MultiplyAdd(q, v, a12); a22 = Fma.MultiplyAdd(r, v, a22);
                         v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o3));
-                        a03 = Fma.MultiplyAdd(p, v, a03); a13 = Fma.MultiplyAdd(q, v, a13);
-                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o4));
-                        a04 = Fma.MultiplyAdd(p, v, a04); a14 = Fma.MultiplyAdd(q, v, a14);
-                        v = Vector256.LoadUnsafe(ref Unsafe.Add(ref wi, o5));
-                        a05 = Fma.MultiplyAdd(p, v, a05); a15 = Fma.MultiplyAdd(q, v, a15);
+                        a03 = Fma.MultiplyAdd(p, v, a03); a13 = Fma.MultiplyAdd(q, v, a13); a23 = Fma.MultiplyAdd(r, v, a23);
                     }
                     Store(z, bias, s, j, zStride, a00, a01, a02, ref x0, ref w0, inputs, vectors);
-                    Store(z, bias, s, j + 3, zStride, a03, a04, a05, ref x0, ref Unsafe.Add(ref w0, o3), inputs, vectors);
+                    z[s * zStride + j + 3] = Finish(a03, ref x0, ref Unsafe.Add(ref w0, o3), inputs, vectors, bias, j + 3);
                     Store(z, bias, s + 1, j, zStride, a10, a11, a12, ref x1, ref w0, inputs, vectors);
-                    Store(z, bias, s + 1, j + 3, zStride, a13, a14, a15, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors);
+                    z[(s + 1) * zStride + j + 3] = Finish(a13, ref x1, ref Unsafe.Add(ref w0, o3), inputs, vectors, bias, j + 3);
+                    Store(z, bias, s + 2, j, zStride, a20, a21, a22, ref x2, ref w0, inputs, vectors);
+                    z[(s + 2) * zStride + j + 3] = Finish(a23, ref x2, ref Unsafe.Add(ref w0, o3), inputs, vectors, bias, j + 3);
                 }
             }
-            // Ragged edges: the sample beyond the last pair (all units, eight at a time so eight FMA chains overlap), and
-            // the last units % 6 of tiled samples. Every output keeps its own chain in the same operation order as in the
+            // Ragged edges: the samples beyond the last triple (all units, eight at a time so eight FMA chains overlap), and
+            // the last units % 4 of tiled samples. Every output keeps its own chain in the same operation order as in the
             // tiles, so a sample's outputs do not depend on its batch.
             for (int s = 0; s < m; s++)
             {

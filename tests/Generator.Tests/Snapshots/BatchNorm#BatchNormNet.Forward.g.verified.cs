@@ -60,8 +60,8 @@ partial class BatchNormNet
         // Layer 1: Dense 3 → 4 (12 parameters, no bias, Xavier uniform init).
         //   z1 = W1·x
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
             default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
 
@@ -137,8 +137,8 @@ partial class BatchNormNet
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z4 = W4·a3 + b4
         //   W4 is [3 × 4], row-major (unit j's weights are the row W4[j, :]), so for the batch Z = X·W4ᵀ + b4.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a3, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12),
             new global::System.ReadOnlySpan<float>(_parameters, Layer4BiasOffset, 3), new global::System.Span<float>(_z4, 0, m * 3), m, 4, 3);
 

@@ -60,16 +60,16 @@ partial class DenseOnly
         // Layer 1: Dense 3 → 2 (8 parameters, He normal init).
         //   z1 = W1·x + b1
         //   W1 is [2 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 6),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 2), new global::System.Span<float>(_z1, 0, m * 2), m, 3, 2);
 
         // Layer 2: Dense 2 → 1 (2 parameters, no bias, Xavier uniform init).
         //   ŷ = z2 = W2·z1
         //   W2 is [1 × 2], row-major (unit j's weights are the row W2[j, :]), so for the batch Z = X·W2ᵀ.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 2), new global::System.ReadOnlySpan<float>(_parameters, Layer2WeightsOffset, 2),
             default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(_z2, 0, m * 1), m, 2, 1);
     }

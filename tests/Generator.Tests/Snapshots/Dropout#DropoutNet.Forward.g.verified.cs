@@ -60,8 +60,8 @@ partial class DropoutNet
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
 
@@ -104,8 +104,8 @@ partial class DropoutNet
         // Layer 5: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z5 = W5·d4 + b5
         //   W5 is [3 × 4], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12),
             new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 3), new global::System.Span<float>(_z5, 0, m * 3), m, 4, 3);
 

@@ -62,8 +62,8 @@ namespace Lesson
             // Layer 1: Dense 784 → 256 (200,960 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
             //   W1 is [256 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-            //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+            //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 256), new global::System.Span<float>(_z1, 0, m * 256), m, 784, 256);
 
@@ -161,8 +161,8 @@ namespace Lesson
             // Layer 5: Dense 256 → 128 (32,896 parameters, Xavier uniform init).
             //   z5 = W5·d4 + b5
             //   W5 is [128 × 256], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
-            //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+            //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 256), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 128), new global::System.Span<float>(_z5, 0, m * 128), m, 256, 128);
 
@@ -200,8 +200,8 @@ namespace Lesson
             // Layer 8: Dense 128 → 10 (1,290 parameters, Xavier uniform init).
             //   z8 = W8·d7 + b8
             //   W8 is [10 × 128], row-major (unit j's weights are the row W8[j, :]), so for the batch Z = X·W8ᵀ + b8.
-            //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+            //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d7, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer8BiasOffset, 10), new global::System.Span<float>(_z8, 0, m * 10), m, 128, 10);
 

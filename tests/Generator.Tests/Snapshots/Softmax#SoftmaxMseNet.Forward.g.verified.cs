@@ -60,8 +60,8 @@ partial class SoftmaxMseNet
         // Layer 1: Dense 3 → 3 (12 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
         //   W1 is [3 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 3), new global::System.Span<float>(_z1, 0, m * 3), m, 3, 3);
 

@@ -60,8 +60,8 @@ partial class TanhNet
         // Layer 1: Dense 3 → 4 (16 parameters, LeCun normal init).
         //   z1 = W1·x + b1
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
             new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
 
@@ -77,8 +77,8 @@ partial class TanhNet
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init).
         //   z3 = W3·a2 + b3
         //   W3 is [2 × 4], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
-        //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+        //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+        //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a2, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8),
             new global::System.ReadOnlySpan<float>(_parameters, Layer3BiasOffset, 2), new global::System.Span<float>(_z3, 0, m * 2), m, 4, 2);
 

@@ -62,8 +62,8 @@ namespace Lesson
             // Layer 1: Dense 784 → 128 (100,480 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
             //   W1 is [128 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-            //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+            //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 100352),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 128), new global::System.Span<float>(_z1, 0, m * 128), m, 784, 128);
 
@@ -79,8 +79,8 @@ namespace Lesson
             // Layer 3: Dense 128 → 10 (1,290 parameters, Xavier uniform init).
             //   z3 = W3·a2 + b3
             //   W3 is [10 × 128], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
-            //   Kernels.DenseForward blocks it into tiles of 2 samples × 6 units: 12 dot products run side by side over
-            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 2 samples and each input vector 6 units.
+            //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
+            //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a2, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 1280),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer3BiasOffset, 10), new global::System.Span<float>(_z3, 0, m * 10), m, 128, 10);
 

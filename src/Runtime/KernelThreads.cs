@@ -14,7 +14,7 @@ namespace Unrolled
     internal unsafe struct KernelJob
     {
         public delegate*<ref KernelJob, int, void> Body;
-        public void* A, B, C, D, E, F;
+        public void* A, B, C, D, E;
         public int M, N, K, Split;
         public nint S0, S1;
     }

@@ -39,8 +39,6 @@ namespace Lesson2.Experiments
             return values;
         }
 
-        public static double Mean(IEnumerable<double> values) => values.Average();
-
         public static double Variance(IReadOnlyCollection<double> values)
         {
             double mean = values.Average();
@@ -52,6 +50,14 @@ namespace Lesson2.Experiments
             double mean = values.Average(), variance = Variance(values);
             if (variance == 0) return 0;
             return values.Sum(v => Math.Pow(v - mean, 3)) / values.Count / Math.Pow(variance, 1.5);
+        }
+
+        /// <summary>The fourth standardised moment minus 3 (0 for a Gaussian).</summary>
+        public static double ExcessKurtosis(IReadOnlyCollection<double> values)
+        {
+            double mean = values.Average(), variance = Variance(values);
+            if (variance == 0) return 0;
+            return values.Sum(v => Math.Pow(v - mean, 4)) / values.Count / (variance * variance) - 3;
         }
 
         public static double Norm<T>(ReadOnlySpan<T> values) where T : struct
@@ -71,21 +77,6 @@ namespace Lesson2.Experiments
             var column = new double[batch.Length / width];
             for (int b = 0; b < column.Length; b++) column[b] = Convert.ToDouble(batch[b * width + unit], CultureInfo.InvariantCulture);
             return column;
-        }
-
-        /// <summary>The samples of <paramref name="data"/> whose label is in <paramref name="classes"/>, relabelled 0, 1, … in that order.</summary>
-        public static Dataset<float> Classes(Dataset<float> data, params int[] classes)
-        {
-            var features = new List<float>();
-            var labels = new List<int>();
-            for (int i = 0; i < data.Count; i++)
-            {
-                int index = Array.IndexOf(classes, data.Labels![i]);
-                if (index < 0) continue;
-                features.AddRange(data.Features.AsSpan(i * data.InputSize, data.InputSize).ToArray());
-                labels.Add(index);
-            }
-            return new Dataset<float>(features.ToArray(), data.InputSize, labels.ToArray());
         }
     }
 }

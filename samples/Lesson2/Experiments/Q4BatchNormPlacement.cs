@@ -121,11 +121,9 @@ namespace Lesson2.Experiments
             {
                 double[] column = Column(input, width, unit);
                 zeros += column.Count(v => v == 0);
-                double variance = Variance(column);
-                if (variance == 0) continue; // a unit dead on every probe image has no shape to measure
-                double mean = column.Average();
+                if (Variance(column) == 0) continue; // a unit dead on every probe image has no shape to measure
                 skewness += Skewness(column);
-                kurtosis += column.Sum(v => Math.Pow(v - mean, 4)) / column.Length / (variance * variance) - 3;
+                kurtosis += ExcessKurtosis(column);
                 units++;
             }
             Evaluation evaluation = network.Evaluate(test);

@@ -37,6 +37,17 @@ namespace Unrolled.Generator
                 w.WriteLine();
                 WriteEntry(w, "/// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>",
                     compute: true, labels: false);
+                foreach (bool labels in new[] { true, false })
+                {
+                    w.WriteLine();
+                    WriteEntry(w, "/// <summary>\n/// Backward pass of the last <see cref=\"ForwardTraining\"/> " + (labels ? "with class-index labels" : "with per-output targets") +
+                        " and one step of plain SGD fused in,\n" +
+                        "/// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a\n" +
+                        "/// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to\n" +
+                        "/// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref=\"Gradients\"/> is left unspecified and the\n" +
+                        "/// training pass is used up. Returns the mean loss before the step.\n/// </summary>",
+                        compute: false, labels: labels, fused: true);
+                }
 
                 // Checks.
                 w.WriteLine();
@@ -73,8 +84,10 @@ namespace Unrolled.Generator
 
                 // The layers, last to first.
                 w.WriteLine();
-                w.WriteLine("/// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>");
-                using (w.Open("private void BackwardLayers(int m)"))
+                w.WriteLine("/// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).");
+                w.WriteLine("/// With <paramref name=\"sgdRate\"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its");
+                w.WriteLine("/// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref=\"Gradients\"/> for any optimiser.</summary>");
+                using (w.Open($"private void BackwardLayers(int m, {t} sgdRate)"))
                 {
                     bool first = true;
                     for (int i = _spec.Layers.Count - 1; i >= 0; i--)
@@ -95,7 +108,7 @@ namespace Unrolled.Generator
 
             /// <summary>One public entry point: <c>Backward</c> (after ForwardTraining) or <c>ComputeGradients</c> (forward
             /// too), for class-index labels or per-output targets. Arguments are checked before anything changes.</summary>
-            private void WriteEntry(SourceWriter w, string documentation, bool compute, bool labels)
+            private void WriteEntry(SourceWriter w, string documentation, bool compute, bool labels, bool fused = false)
             {
                 string t = _t;
                 string truth = labels ? "labels" : "targets";
@@ -105,14 +118,22 @@ namespace Unrolled.Generator
                 w.WriteLine(s_generatedCode);
                 string signature = compute
                     ? $"public {t} ComputeGradients({ReadOnlySpan}<{t}> inputs, {ReadOnlySpan}<{truthType}> {truth}, int batchSize)"
-                    : $"public {t} Backward({ReadOnlySpan}<{truthType}> {truth})";
+                    : fused
+                        ? $"public {t} BackwardSgd({ReadOnlySpan}<{truthType}> {truth}, double learningRate)"
+                        : $"public {t} Backward({ReadOnlySpan}<{truthType}> {truth})";
                 using (w.Open(signature))
                 {
                     w.WriteLine(compute ? "CheckBatch(inputs.Length, batchSize);" : "RequireTrainingPass();");
                     w.WriteLine($"Check{(labels ? "Labels" : "Targets")}({truth}, {batch});{(compute && labels ? " // before the forward pass, so bad labels change nothing" : string.Empty)}");
+                    if (fused)
+                    {
+                        w.WriteLine("if (!(learningRate > 0) || double.IsInfinity(learningRate))");
+                        w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, \"The learning rate must be a positive, finite number.\");");
+                    }
                     if (compute) w.WriteLine("ForwardTraining(inputs, batchSize);");
                     w.WriteLine($"var loss = LossAndOutputGradient({truth}, {batch});");
-                    w.WriteLine($"BackwardLayers({batch});");
+                    w.WriteLine($"BackwardLayers({batch}, {(fused ? $"({t})learningRate" : Literal(0))});");
+                    if (fused) w.WriteLine("_hasTrainingPass = false; // the kept layer outputs belong to the old parameters");
                     w.WriteLine("return loss;");
                 }
             }
@@ -256,11 +277,19 @@ namespace Unrolled.Generator
                         else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
                         w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
                         w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
-                        string biasGradient = layer.UseBias ? Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : $"default({Span}<{_t}>)";
-                        string inputGradient = needInputGradient ? Slice(false, gradIn, "0", $"m * {inWidth}") : $"default({Span}<{_t}>)";
+                        string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (layer.UseBias ? "," : ".");
+                        w.WriteLine(needInputGradient
+                            ? $"//   With sgdRate η > 0 (SGD fused in), ∂{x} is formed first, from the old W{k}; then {step}"
+                            : $"//   With sgdRate η > 0 (SGD fused in), {step}");
+                        if (layer.UseBias) w.WriteLine($"//   and b{k} ← b{k} − η·∂L/∂b{k}.");
+                        string none = $"default({Span}<{_t}>)";
+                        string bias = layer.UseBias ? Slice(false, "_parameters", Const(layer, "BiasOffset"), width) : none;
+                        string biasGradient = layer.UseBias ? Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : none;
+                        string inputGradient = needInputGradient ? Slice(false, gradIn, "0", $"m * {inWidth}") : none;
                         w.WriteLine($"global::Unrolled.Kernels.DenseBackward({Slice(true, gradOut, "0", $"m * {width}")}, {Slice(true, input, "0", $"m * {inWidth}")},");
-                        w.WriteLine($"    {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
-                        w.WriteLine($"    {biasGradient}, {inputGradient}, m, {inWidth}, {width});");
+                        w.WriteLine($"    {Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {bias},");
+                        w.WriteLine($"    {Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {biasGradient},");
+                        w.WriteLine($"    {inputGradient}, m, {inWidth}, {width}, sgdRate);");
                         return;
 
                     case LayerKind.BatchNorm:
@@ -299,6 +328,10 @@ namespace Unrolled.Generator
                                         w.WriteLine($"inputDelta[o + j] = p[{gamma} + j] * invStd[j] * (delta[o + j] - g[{beta} + j] * invM - xhat[o + j] * g[{gamma} + j] * invM);");
                                 }
                             }
+                            w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
+                                (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));
+                            w.WriteLine("if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(" + Slice(false, "p", gamma, Int(layer.ParameterCount)) + ", " +
+                                Slice(true, "g", gamma, Int(layer.ParameterCount)) + ", sgdRate);");
                         }
                         return;
 

@@ -64,6 +64,15 @@ namespace Unrolled
         /// (<c>batchSize × OutputSize</c>): writes <see cref="Gradients"/> and returns the mean loss.</summary>
         T Backward(ReadOnlySpan<T> targets);
 
+        /// <summary>Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD
+        /// (θ ← θ − η·∂L/∂θ) fused in: parameters are updated layer by layer as their gradients are formed, and a Dense
+        /// layer's ∂L/∂W is never stored. Bit-identical to <c>Backward</c> then <c>new Sgd(learningRate).Step(network)</c>;
+        /// <see cref="Gradients"/> is left unspecified. Returns the mean loss before the step.</summary>
+        T BackwardSgd(ReadOnlySpan<int> labels, double learningRate);
+
+        /// <summary>As <see cref="BackwardSgd(ReadOnlySpan{int}, double)"/>, with per-output targets.</summary>
+        T BackwardSgd(ReadOnlySpan<T> targets, double learningRate);
+
         /// <summary>Training-mode forward, loss and backward for class-index labels; returns the mean loss.</summary>
         T ComputeGradients(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, int batchSize);
 

@@ -16,6 +16,7 @@ namespace Unrolled
         public delegate*<ref KernelJob, int, void> Body;
         public void* A, B, C, D, E;
         public int M, N, K, Split;
+        public float Rate;
         public nint S0, S1;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 #if NET
@@ -90,11 +91,7 @@ namespace Unrolled
             Span<float> weightGradient, Span<float> biasGradient, Span<float> inputGradient, int m, int inputs, int units)
         {
             Check(delta.Length >= m * units && x.Length >= m * inputs && w.Length >= units * inputs && weightGradient.Length >= units * inputs);
-            if (!biasGradient.IsEmpty)
-            {
-                biasGradient.Slice(0, units).Clear();
-                for (int s = 0; s < m; s++) Numerics.Axpy(1f, delta.Slice(s * units, units), biasGradient.Slice(0, units)); // 1·δ is exact: a vectorised sum
-            }
+            if (!biasGradient.IsEmpty) BiasGradient(delta, biasGradient, m, units);
 #if NET
             if (Fma.IsSupported && inputs >= 16)
             {
@@ -103,9 +100,9 @@ namespace Unrolled
                     fixed (float* pd = delta, px = x, pw = w, pdw = weightGradient, pdx = inputGradient)
                     {
                         // dW[j, i] = Σ_s δ[s, j] · x[s, i]: A(j, s) = δ[s·units + j] (row stride 1, column stride units).
-                        Outer(pd, 1, units, px, pdw, units, m, inputs);
+                        Outer(pd, 1, units, px, pdw, units, m, inputs, null, 0f);
                         // dX[s, i] = Σ_j δ[s, j] · w[j, i]: A(s, j) = δ[s·units + j] (row stride units, column stride 1).
-                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs);
+                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f);
                     }
                 }
                 return;
@@ -123,6 +120,101 @@ namespace Unrolled
                     if (!inputGradient.IsEmpty) Numerics.Axpy(d, w.Slice(j * inputs, inputs), inputGradient.Slice(s * inputs, inputs));
                 }
             }
+        }
+
+        /// <summary>
+        /// The backward products with one step of plain SGD fused in. With <paramref name="learningRate"/> η &gt; 0:
+        /// <paramref name="inputGradient"/> (if not empty) receives <c>δ · W</c> from the weights as they were, then
+        /// <c>W ← W − η·δᵀ·X</c> and <c>b ← b − η·Σ_s δ</c> (if <paramref name="bias"/> is not empty), where each tile of
+        /// <c>δᵀ·X</c> goes from registers straight into W: ∂W is never stored and read back, so the step touches W once
+        /// instead of three times. <paramref name="weightGradient"/> and <paramref name="biasGradient"/> serve as scratch;
+        /// their content afterwards is unspecified. The new weights are bit-identical to <c>DenseBackward</c> followed by
+        /// <c>θ ← θ − η·g</c> (<see cref="Sgd"/> without momentum or weight decay). With η = 0 this is the other overload.
+        /// </summary>
+        public static void DenseBackward(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> weights, Span<float> bias,
+            Span<float> weightGradient, Span<float> biasGradient, Span<float> inputGradient, int m, int inputs, int units, float learningRate)
+        {
+            if (learningRate == 0f)
+            {
+                DenseBackward(delta, x, weights, weightGradient, biasGradient, inputGradient, m, inputs, units);
+                return;
+            }
+            Check(delta.Length >= m * units && x.Length >= m * inputs && weights.Length >= units * inputs && weightGradient.Length >= units * inputs
+                && (bias.IsEmpty || (bias.Length >= units && biasGradient.Length >= units)));
+#if NET
+            if (Fma.IsSupported && inputs >= 16)
+            {
+                unsafe
+                {
+                    fixed (float* pd = delta, px = x, pw = weights, pdw = weightGradient, pdx = inputGradient)
+                    {
+                        // First ∂X, which needs the old W; then the ∂W tiles, each subtracted from W as it leaves the registers.
+                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f);
+                        Outer(pd, 1, units, px, pdw, units, m, inputs, pw, learningRate);
+                    }
+                }
+                if (!bias.IsEmpty)
+                {
+                    BiasGradient(delta, biasGradient, m, units);
+                    SgdUpdate(bias.Slice(0, units), biasGradient, learningRate);
+                }
+                return;
+            }
+#endif
+            DenseBackward(delta, x, weights, weightGradient, bias.IsEmpty ? default : biasGradient, inputGradient, m, inputs, units);
+            SgdUpdate(weights.Slice(0, units * inputs), weightGradient, learningRate);
+            if (!bias.IsEmpty) SgdUpdate(bias.Slice(0, units), biasGradient, learningRate);
+        }
+
+        /// <summary>The double-precision backward products with plain SGD fused in (computed as <c>DenseBackward</c>, then
+        /// <c>θ ← θ − η·g</c>; see the float overload).</summary>
+        public static void DenseBackward(ReadOnlySpan<double> delta, ReadOnlySpan<double> x, Span<double> weights, Span<double> bias,
+            Span<double> weightGradient, Span<double> biasGradient, Span<double> inputGradient, int m, int inputs, int units, double learningRate)
+        {
+            DenseBackward(delta, x, weights, weightGradient, bias.IsEmpty ? default : biasGradient, inputGradient, m, inputs, units);
+            if (learningRate == 0) return;
+            SgdUpdate(weights.Slice(0, units * inputs), weightGradient, learningRate);
+            if (!bias.IsEmpty) SgdUpdate(bias.Slice(0, units), biasGradient, learningRate);
+        }
+
+        /// <summary><c>θ ← θ − η·g</c> element-wise (SIMD), with the same operations as <see cref="Sgd"/> without momentum
+        /// or weight decay, so results are bit-identical to it.</summary>
+        public static void SgdUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+        {
+            if (gradients.Length < parameters.Length) throw new ArgumentException($"Expected at least {parameters.Length} gradients, got {gradients.Length}.", nameof(gradients));
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<float>.Count)
+            {
+                Span<Vector<float>> p = MemoryMarshal.Cast<float, Vector<float>>(parameters);
+                ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(gradients.Slice(0, parameters.Length));
+                var rate = new Vector<float>(learningRate);
+                for (int v = 0; v < p.Length; v++) p[v] -= rate * g[v];
+                i = p.Length * Vector<float>.Count;
+            }
+            for (; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
+        }
+
+        /// <summary><c>θ ← θ − η·g</c> element-wise in double precision (SIMD).</summary>
+        public static void SgdUpdate(Span<double> parameters, ReadOnlySpan<double> gradients, double learningRate)
+        {
+            if (gradients.Length < parameters.Length) throw new ArgumentException($"Expected at least {parameters.Length} gradients, got {gradients.Length}.", nameof(gradients));
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<double>.Count)
+            {
+                Span<Vector<double>> p = MemoryMarshal.Cast<double, Vector<double>>(parameters);
+                ReadOnlySpan<Vector<double>> g = MemoryMarshal.Cast<double, Vector<double>>(gradients.Slice(0, parameters.Length));
+                var rate = new Vector<double>(learningRate);
+                for (int v = 0; v < p.Length; v++) p[v] -= rate * g[v];
+                i = p.Length * Vector<double>.Count;
+            }
+            for (; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
+        }
+
+        /// <summary>∂b = Σ_s δ[s, :], as a vectorised sum (1·δ is exact).</summary>
+        private static void BiasGradient(ReadOnlySpan<float> delta, Span<float> biasGradient, int m, int units)
+        {
+            biasGradient.Slice(0, units).Clear();
+            for (int s = 0; s < m; s++) Numerics.Axpy(1f, delta.Slice(s * units, units), biasGradient.Slice(0, units));
         }
 
         /// <summary>The double-precision backward products (vectorised axpy).</summary>
@@ -201,16 +293,21 @@ namespace Unrolled
             }
         }
 
-        /// <summary>An outer-product matrix product, split over two threads by rows (whole tiles of 6) when big enough.</summary>
-        private static unsafe void Outer(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns)
+        /// <summary>An outer-product matrix product (fused with an SGD step when <paramref name="update"/> is set, see
+        /// <see cref="OuterFma"/>), split over two threads by rows (whole tiles of 6) when big enough.</summary>
+        private static unsafe void Outer(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, float* update, float rate)
         {
             if (Threads < 2 || rows < 12 || (long)rows * depth * columns < ParallelWork)
             {
-                OuterFma(a, rowStride, colStride, b, c, rows, depth, columns);
+                OuterFma(a, rowStride, colStride, b, c, rows, depth, columns, update, rate);
                 return;
             }
             // Split near the middle on a whole tile of 6 rows: (rows / 2) rounded to the nearest multiple of 6.
-            var job = new KernelJob { Body = &OuterPart, A = a, B = b, C = c, M = rows, K = depth, N = columns, S0 = rowStride, S1 = colStride, Split = (rows / 2 + 3) / 6 * 6 };
+            var job = new KernelJob
+            {
+                Body = &OuterPart, A = a, B = b, C = c, D = update, Rate = rate, M = rows, K = depth, N = columns,
+                S0 = rowStride, S1 = colStride, Split = (rows / 2 + 3) / 6 * 6,
+            };
             KernelThreads.Run(ref job);
         }
 
@@ -218,7 +315,8 @@ namespace Unrolled
         private static unsafe void OuterPart(ref KernelJob job, int part)
         {
             int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;
-            OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N);
+            float* update = job.D == null ? null : (float*)job.D + (nint)from * job.N;
+            OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N, update, job.Rate);
         }
 
         /// <summary>3 samples × 4 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
@@ -352,8 +450,10 @@ namespace Unrolled
         /// <summary>
         /// C[rows × columns] = A · B with A(r, p) = a[r·rowStride + p·colStride] and B [depth × columns] row-major.
         /// Tiles of 6 rows × 16 columns live in twelve registers for the whole reduction; ragged edges fall back to axpy.
+        /// With <paramref name="update"/> (a matrix shaped like C) the product is an SGD gradient: each finished tile goes
+        /// into <c>update ← update − rate·tile</c> instead of C (ragged edges are formed in C and then applied the same way).
         /// </summary>
-        private static unsafe void OuterFma(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns)
+        private static unsafe void OuterFma(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, float* update, float rate)
         {
             ref float ar = ref *a;
             ref float br = ref *b;
@@ -389,6 +489,18 @@ namespace Unrolled
                         row = ref Unsafe.Add(ref row, bStride);
                         ap = ref Unsafe.Add(ref ap, aStride);
                     }
+                    if (update != null)
+                    {
+                        ref float un = ref *(update + r * columns + n);
+                        Vector256<float> k = Vector256.Create(rate);
+                        Descend(ref un, c00, c01, k);
+                        Descend(ref Unsafe.Add(ref un, columns), c10, c11, k);
+                        Descend(ref Unsafe.Add(ref un, 2 * columns), c20, c21, k);
+                        Descend(ref Unsafe.Add(ref un, 3 * columns), c30, c31, k);
+                        Descend(ref Unsafe.Add(ref un, 4 * columns), c40, c41, k);
+                        Descend(ref Unsafe.Add(ref un, 5 * columns), c50, c51, k);
+                        continue;
+                    }
                     ref float cn = ref Unsafe.Add(ref cr, r * columns + n);
                     c00.StoreUnsafe(ref cn); c01.StoreUnsafe(ref cn, 8);
                     c10.StoreUnsafe(ref cn, (nuint)columns); c11.StoreUnsafe(ref cn, (nuint)(columns + 8));
@@ -407,7 +519,17 @@ namespace Unrolled
                 target.Clear();
                 for (int p = 0; p < depth; p++)
                     Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), new ReadOnlySpan<float>(b + p * columns + from, columns - from), target);
+                if (update != null) SgdUpdate(new Span<float>(update + row * columns + from, columns - from), target, rate);
             }
+        }
+
+        /// <summary>Sixteen parameters of one row of an SGD tile: <c>w ← w − rate·g</c> (multiply, then subtract: the same
+        /// two roundings as <see cref="SgdUpdate(Span{float}, ReadOnlySpan{float}, float)"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Descend(ref float w, Vector256<float> g0, Vector256<float> g1, Vector256<float> rate)
+        {
+            (Vector256.LoadUnsafe(ref w) - rate * g0).StoreUnsafe(ref w);
+            (Vector256.LoadUnsafe(ref w, 8) - rate * g1).StoreUnsafe(ref w, 8);
         }
 #endif
     }

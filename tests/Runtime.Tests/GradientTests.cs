@@ -206,6 +206,8 @@ namespace Unrolled.Runtime.Tests
             public double Backward(ReadOnlySpan<double> targets) => Evaluate();
             public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int batchSize) => Evaluate();
             public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int batchSize) => Evaluate();
+            public double BackwardSgd(ReadOnlySpan<int> labels, double learningRate) => throw new NotSupportedException();
+            public double BackwardSgd(ReadOnlySpan<double> targets, double learningRate) => throw new NotSupportedException();
 
             private double Evaluate()
             {

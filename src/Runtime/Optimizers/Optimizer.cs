@@ -48,6 +48,56 @@ namespace Unrolled
         /// <summary>The learning rate the next step will use.</summary>
         public double CurrentLearningRate => Schedule?.LearningRate(Iterations) ?? LearningRate;
 
+        /// <summary>
+        /// Whether <see cref="TrainStep{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{int}, int)"/> runs this optimiser's
+        /// update inside the backward pass: true for plain SGD (<see cref="Sgd"/> without momentum or weight decay) with no
+        /// clipping, whose update θ ← θ − η·g needs nothing but each gradient as it is formed.
+        /// </summary>
+        public bool FusesIntoBackward => IsPlainGradientStep && ClipNorm is null && ClipValue is null;
+
+        /// <summary>Whether the update is θ ← θ − η·g and nothing else.</summary>
+        private protected virtual bool IsPlainGradientStep => false;
+
+        /// <summary>
+        /// One training step on a batch: training-mode forward pass, loss, backward pass and this optimiser's update; returns
+        /// the mean loss before the update. When <see cref="FusesIntoBackward"/>, the update runs inside the backward pass
+        /// (<see cref="INetwork{T}.BackwardSgd(ReadOnlySpan{int}, double)"/>: the same parameters to the bit, without storing
+        /// the gradients); otherwise this is <c>ComputeGradients</c> then <see cref="Step{T}(INetwork{T})"/>.
+        /// </summary>
+        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, int batchSize) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (!FusesIntoBackward)
+            {
+                T loss = network.ComputeGradients(inputs, labels, batchSize);
+                Step(network);
+                return loss;
+            }
+            network.ForwardTraining(inputs, batchSize);
+            T fusedLoss = network.BackwardSgd(labels, CurrentLearningRate);
+            Iterations++;
+            return fusedLoss;
+        }
+
+        /// <summary>As <see cref="TrainStep{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{int}, int)"/>, with per-output targets.</summary>
+        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batchSize) where T : struct
+        {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (!FusesIntoBackward)
+            {
+                T loss = network.ComputeGradients(inputs, targets, batchSize);
+                Step(network);
+                return loss;
+            }
+            network.ForwardTraining(inputs, batchSize);
+            T fusedLoss = network.BackwardSgd(targets, CurrentLearningRate);
+            Iterations++;
+            return fusedLoss;
+        }
+
+        /// <summary>Counts a step whose update ran fused into the backward pass (the training loop's fused path).</summary>
+        internal void CountFusedStep() => Iterations++;
+
         /// <summary>One update of <paramref name="network"/>'s parameters from its gradients.</summary>
         public void Step<T>(INetwork<T> network) where T : struct
         {

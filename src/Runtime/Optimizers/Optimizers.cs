@@ -34,6 +34,8 @@ namespace Unrolled
         /// <summary>λ, coupled L2 weight decay added to the gradient.</summary>
         public double WeightDecay { get; }
 
+        private protected override bool IsPlainGradientStep => Momentum == 0 && WeightDecay == 0;
+
         private protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradients, T[] first, T[] second, T[] scratch, double learningRate, long t)
         {
             var kernel = new Kernel<T>(Splat<T>(learningRate), Splat<T>(Momentum), Splat<T>(WeightDecay), Momentum > 0, Nesterov);

@@ -36,7 +36,9 @@ namespace Unrolled
 
         /// <summary>Watch the run for NaN/Inf, exploding or vanishing gradients, dead ReLUs, a bad initial loss, unscaled or
         /// constant inputs and overfitting (<see cref="DiagnosisKind"/>). Default true. A non-finite loss or gradient
-        /// always stops training before the bad step, keeping the last good weights.</summary>
+        /// always stops training before the bad step, keeping the last good weights. Diagnosis reads the gradients between
+        /// the backward pass and the update, so it also keeps plain SGD from running fused into the backward pass
+        /// (<see cref="Optimizer.FusesIntoBackward"/>; same weights either way, the fused step is faster at small batches).</summary>
         public bool Diagnose { get; set; } = true;
 
         /// <summary>Called with each diagnosis as it is made (also collected in <see cref="TrainingHistory.Diagnoses"/>).</summary>
@@ -240,6 +242,10 @@ namespace Unrolled
                 doctor.BeforeTraining(training);
             }
 
+            // Plain SGD runs inside the backward pass (same weights to the bit, no gradient buffer round trip) unless
+            // something needs to see the gradients between backward pass and update.
+            bool fused = optimizer.FusesIntoBackward && doctor is null && options.GradientNormsEvery == 0;
+
             for (int epoch = 1; epoch <= options.Epochs && !stopped; epoch++)
             {
                 if (options.Shuffle) Shuffle(order, ref random);
@@ -263,17 +269,28 @@ namespace Unrolled
                     correct += useLabels
                         ? Metrics.CountCorrect(outputs, labels.AsSpan(0, m), outputSize)
                         : Metrics.CountCorrect(outputs, targets.AsSpan(0, m * outputSize), outputSize, network.Loss);
-                    T loss = useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize));
-                    if (doctor != null && !doctor.AfterBackward(optimizer.Iterations, m, Scalar<T>.ToDouble(loss), optimizer.CurrentLearningRate))
+                    T loss;
+                    if (fused)
                     {
-                        stopped = halted = true; // a non-finite loss or gradient: stop before the step, keeping the last good weights
-                        break;
+                        loss = useLabels
+                            ? network.BackwardSgd(labels.AsSpan(0, m), optimizer.CurrentLearningRate)
+                            : network.BackwardSgd(targets.AsSpan(0, m * outputSize), optimizer.CurrentLearningRate);
+                        optimizer.CountFusedStep();
                     }
-                    if (options.GradientNormsEvery > 0 && optimizer.Iterations % options.GradientNormsEvery == 0)
-                        norms.Add(new GradientNormRecord(epoch, optimizer.Iterations, GradientNorms(network, normLayers)));
+                    else
+                    {
+                        loss = useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize));
+                        if (doctor != null && !doctor.AfterBackward(optimizer.Iterations, m, Scalar<T>.ToDouble(loss), optimizer.CurrentLearningRate))
+                        {
+                            stopped = halted = true; // a non-finite loss or gradient: stop before the step, keeping the last good weights
+                            break;
+                        }
+                        if (options.GradientNormsEvery > 0 && optimizer.Iterations % options.GradientNormsEvery == 0)
+                            norms.Add(new GradientNormRecord(epoch, optimizer.Iterations, GradientNorms(network, normLayers)));
+                        optimizer.Step(network);
+                    }
                     lossSum += Scalar<T>.ToDouble(loss) * m;
                     seen += m;
-                    optimizer.Step(network);
 
                     if (options.Progress != null && (batch + 1) % Math.Max(1, options.ReportEveryBatches) == 0 && batch + 1 < batches)
                         options.Progress.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, lossSum / seen,

@@ -14,7 +14,7 @@ partial class BatchNormNet
         RequireTrainingPass();
         CheckLabels(labels, _batchSize);
         var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -28,7 +28,7 @@ partial class BatchNormNet
         RequireTrainingPass();
         CheckTargets(targets, _batchSize);
         var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -40,7 +40,7 @@ partial class BatchNormNet
         CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
         return loss;
     }
 
@@ -52,7 +52,47 @@ partial class BatchNormNet
         CheckTargets(targets, batchSize);
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckLabels(labels, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(labels, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckTargets(targets, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(targets, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
         return loss;
     }
 
@@ -142,8 +182,10 @@ partial class BatchNormNet
         return (float)(loss / m);
     }
 
-    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-    private void BackwardLayers(int m)
+    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+    /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+    /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+    private void BackwardLayers(int m, float sgdRate)
     {
         // Layer 5 (softmax): nothing to do, the loss already wrote ∂L/∂z4 (fused).
 
@@ -153,9 +195,12 @@ partial class BatchNormNet
         //   ∂L/∂a3 = W4ᵀ · ∂L/∂z4
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a3 and ∂a3 = δ·W4, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), ∂a3 is formed first, from the old W4; then each ∂W tile leaves the registers as W4 ← W4 − η·∂L/∂W4,
+        //   and b4 ← b4 − η·∂L/∂b4.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz4, 0, m * 3), new global::System.ReadOnlySpan<float>(_a3, 0, m * 4),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer4WeightsOffset, 12),
-            new global::System.Span<float>(_gradients, Layer4BiasOffset, 3), new global::System.Span<float>(_ga3, 0, m * 4), m, 4, 3);
+            new global::System.Span<float>(_parameters, Layer4WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer4BiasOffset, 3),
+            new global::System.Span<float>(_gradients, Layer4WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer4BiasOffset, 3),
+            new global::System.Span<float>(_ga3, 0, m * 4), m, 4, 3, sgdRate);
 
         // Layer 3: ReLU, backward.
         //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
@@ -197,6 +242,8 @@ partial class BatchNormNet
                     inputDelta[o + j] = p[Layer2GammaOffset + j] * invStd[j] * (delta[o + j] - g[Layer2BetaOffset + j] * invM - xhat[o + j] * g[Layer2GammaOffset + j] * invM);
                 }
             }
+            // With sgdRate η > 0 (SGD fused in): γ2 ← γ2 − η·∂L/∂γ2 and β2 ← β2 − η·∂L/∂β2, now that ∂L/∂z1 has used the old γ2.
+            if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(new global::System.Span<float>(p, Layer2GammaOffset, 8), new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 8), sgdRate);
         }
 
         // Layer 1: Dense 3 → 4 (12 parameters, no bias, Xavier uniform init), backward.
@@ -204,8 +251,10 @@ partial class BatchNormNet
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
-            default(global::System.Span<float>), default(global::System.Span<float>), m, 3, 4);
+            new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), default(global::System.Span<float>),
+            new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), default(global::System.Span<float>),
+            default(global::System.Span<float>), m, 3, 4, sgdRate);
     }
 }

@@ -18,7 +18,7 @@ namespace Outer.Inner
                 RequireTrainingPass();
                 CheckLabels(labels, _batchSize);
                 var loss = LossAndOutputGradient(labels, _batchSize);
-                BackwardLayers(_batchSize);
+                BackwardLayers(_batchSize, 0.0);
                 return loss;
             }
 
@@ -32,7 +32,7 @@ namespace Outer.Inner
                 RequireTrainingPass();
                 CheckTargets(targets, _batchSize);
                 var loss = LossAndOutputGradient(targets, _batchSize);
-                BackwardLayers(_batchSize);
+                BackwardLayers(_batchSize, 0.0);
                 return loss;
             }
 
@@ -44,7 +44,7 @@ namespace Outer.Inner
                 CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
                 ForwardTraining(inputs, batchSize);
                 var loss = LossAndOutputGradient(labels, batchSize);
-                BackwardLayers(batchSize);
+                BackwardLayers(batchSize, 0.0);
                 return loss;
             }
 
@@ -56,7 +56,47 @@ namespace Outer.Inner
                 CheckTargets(targets, batchSize);
                 ForwardTraining(inputs, batchSize);
                 var loss = LossAndOutputGradient(targets, batchSize);
-                BackwardLayers(batchSize);
+                BackwardLayers(batchSize, 0.0);
+                return loss;
+            }
+
+            /// <summary>
+            /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+            /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+            /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+            /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+            /// training pass is used up. Returns the mean loss before the step.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+            public double BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+            {
+                RequireTrainingPass();
+                CheckLabels(labels, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(labels, _batchSize);
+                BackwardLayers(_batchSize, (double)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                return loss;
+            }
+
+            /// <summary>
+            /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+            /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+            /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+            /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+            /// training pass is used up. Returns the mean loss before the step.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+            public double BackwardSgd(global::System.ReadOnlySpan<double> targets, double learningRate)
+            {
+                RequireTrainingPass();
+                CheckTargets(targets, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(targets, _batchSize);
+                BackwardLayers(_batchSize, (double)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
                 return loss;
             }
 
@@ -132,8 +172,10 @@ namespace Outer.Inner
                 return (double)(loss / ((double)m * 1));
             }
 
-            /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-            private void BackwardLayers(int m)
+            /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+            /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+            /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+            private void BackwardLayers(int m, double sgdRate)
             {
                 // Layer 4 (sigmoid): nothing to do, the loss already wrote ∂L/∂z3 (fused).
 
@@ -143,9 +185,12 @@ namespace Outer.Inner
                 //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
                 //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
                 //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
+                //   and b3 ← b3 − η·∂L/∂b3.
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(_a2, 0, m * 3),
-                    new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_gradients, Layer3WeightsOffset, 3),
-                    new global::System.Span<double>(_gradients, Layer3BiasOffset, 1), new global::System.Span<double>(_ga2, 0, m * 3), m, 3, 1);
+                    new global::System.Span<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_parameters, Layer3BiasOffset, 1),
+                    new global::System.Span<double>(_gradients, Layer3WeightsOffset, 3), new global::System.Span<double>(_gradients, Layer3BiasOffset, 1),
+                    new global::System.Span<double>(_ga2, 0, m * 3), m, 3, 1, sgdRate);
 
                 // Layer 2: Tanh, backward.
                 //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1) = 1 − a2²
@@ -163,9 +208,12 @@ namespace Outer.Inner
                 //   ∂L/∂x is not needed: no trainable layer comes before.
                 //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
                 //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+                //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+                //   and b1 ← b1 − η·∂L/∂b1.
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(_x, 0, m * 2),
-                    new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_gradients, Layer1WeightsOffset, 6),
-                    new global::System.Span<double>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<double>), m, 2, 3);
+                    new global::System.Span<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_parameters, Layer1BiasOffset, 3),
+                    new global::System.Span<double>(_gradients, Layer1WeightsOffset, 6), new global::System.Span<double>(_gradients, Layer1BiasOffset, 3),
+                    default(global::System.Span<double>), m, 2, 3, sgdRate);
             }
         }
     }

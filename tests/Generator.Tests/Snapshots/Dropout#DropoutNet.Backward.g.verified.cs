@@ -14,7 +14,7 @@ partial class DropoutNet
         RequireTrainingPass();
         CheckLabels(labels, _batchSize);
         var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -28,7 +28,7 @@ partial class DropoutNet
         RequireTrainingPass();
         CheckTargets(targets, _batchSize);
         var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -40,7 +40,7 @@ partial class DropoutNet
         CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
         return loss;
     }
 
@@ -52,7 +52,47 @@ partial class DropoutNet
         CheckTargets(targets, batchSize);
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckLabels(labels, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(labels, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckTargets(targets, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(targets, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
         return loss;
     }
 
@@ -142,8 +182,10 @@ partial class DropoutNet
         return (float)(loss / m);
     }
 
-    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-    private void BackwardLayers(int m)
+    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+    /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+    /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+    private void BackwardLayers(int m, float sgdRate)
     {
         // Layer 6 (softmax): nothing to do, the loss already wrote ∂L/∂z5 (fused).
 
@@ -153,9 +195,12 @@ partial class DropoutNet
         //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), ∂d4 is formed first, from the old W5; then each ∂W tile leaves the registers as W5 ← W5 − η·∂L/∂W5,
+        //   and b5 ← b5 − η·∂L/∂b5.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 3), new global::System.ReadOnlySpan<float>(_d4, 0, m * 4),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 12),
-            new global::System.Span<float>(_gradients, Layer5BiasOffset, 3), new global::System.Span<float>(_gd4, 0, m * 4), m, 4, 3);
+            new global::System.Span<float>(_parameters, Layer5WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer5BiasOffset, 3),
+            new global::System.Span<float>(_gradients, Layer5WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer5BiasOffset, 3),
+            new global::System.Span<float>(_gd4, 0, m * 4), m, 4, 3, sgdRate);
 
         // Layer 4: Dropout, p = 0 (training only), backward.
         //   ∂L/∂d3 = ∂L/∂d4   (p = 0: the identity)
@@ -187,8 +232,11 @@ partial class DropoutNet
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+        //   and b1 ← b1 − η·∂L/∂b1.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
-            new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);
+            new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
+            new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
+            default(global::System.Span<float>), m, 3, 4, sgdRate);
     }
 }

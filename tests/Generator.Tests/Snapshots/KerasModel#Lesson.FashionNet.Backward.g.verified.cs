@@ -16,7 +16,7 @@ namespace Lesson
             RequireTrainingPass();
             CheckLabels(labels, _batchSize);
             var loss = LossAndOutputGradient(labels, _batchSize);
-            BackwardLayers(_batchSize);
+            BackwardLayers(_batchSize, 0f);
             return loss;
         }
 
@@ -30,7 +30,7 @@ namespace Lesson
             RequireTrainingPass();
             CheckTargets(targets, _batchSize);
             var loss = LossAndOutputGradient(targets, _batchSize);
-            BackwardLayers(_batchSize);
+            BackwardLayers(_batchSize, 0f);
             return loss;
         }
 
@@ -42,7 +42,7 @@ namespace Lesson
             CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
             ForwardTraining(inputs, batchSize);
             var loss = LossAndOutputGradient(labels, batchSize);
-            BackwardLayers(batchSize);
+            BackwardLayers(batchSize, 0f);
             return loss;
         }
 
@@ -54,7 +54,47 @@ namespace Lesson
             CheckTargets(targets, batchSize);
             ForwardTraining(inputs, batchSize);
             var loss = LossAndOutputGradient(targets, batchSize);
-            BackwardLayers(batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+
+        /// <summary>
+        /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+        /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+        /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+        /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+        /// training pass is used up. Returns the mean loss before the step.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+        public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+
+        /// <summary>
+        /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+        /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+        /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+        /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+        /// training pass is used up. Returns the mean loss before the step.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+        public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
             return loss;
         }
 
@@ -144,8 +184,10 @@ namespace Lesson
             return (float)(loss / m);
         }
 
-        /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-        private void BackwardLayers(int m)
+        /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+        /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+        /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+        private void BackwardLayers(int m, float sgdRate)
         {
             // Layer 9 (softmax): nothing to do, the loss already wrote ∂L/∂z8 (fused).
 
@@ -155,9 +197,12 @@ namespace Lesson
             //   ∂L/∂d7 = W8ᵀ · ∂L/∂z8
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d7 and ∂d7 = δ·W8, accumulating tiles of
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   With sgdRate η > 0 (SGD fused in), ∂d7 is formed first, from the old W8; then each ∂W tile leaves the registers as W8 ← W8 − η·∂L/∂W8,
+            //   and b8 ← b8 − η·∂L/∂b8.
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz8, 0, m * 10), new global::System.ReadOnlySpan<float>(_d7, 0, m * 128),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer8WeightsOffset, 1280),
-                new global::System.Span<float>(_gradients, Layer8BiasOffset, 10), new global::System.Span<float>(_gd7, 0, m * 128), m, 128, 10);
+                new global::System.Span<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(_parameters, Layer8BiasOffset, 10),
+                new global::System.Span<float>(_gradients, Layer8WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer8BiasOffset, 10),
+                new global::System.Span<float>(_gd7, 0, m * 128), m, 128, 10, sgdRate);
 
             // Layer 7: Dropout, p = 0.3 (training only), backward.
             //   ∂L/∂a6 = ∂L/∂d7 ⊙ mask7 / (1 − p): dropped activations pass no gradient
@@ -185,9 +230,12 @@ namespace Lesson
             //   ∂L/∂d4 = W5ᵀ · ∂L/∂z5
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·d4 and ∂d4 = δ·W5, accumulating tiles of
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   With sgdRate η > 0 (SGD fused in), ∂d4 is formed first, from the old W5; then each ∂W tile leaves the registers as W5 ← W5 − η·∂L/∂W5,
+            //   and b5 ← b5 − η·∂L/∂b5.
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 128), new global::System.ReadOnlySpan<float>(_d4, 0, m * 256),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(_gradients, Layer5WeightsOffset, 32768),
-                new global::System.Span<float>(_gradients, Layer5BiasOffset, 128), new global::System.Span<float>(_gd4, 0, m * 256), m, 256, 128);
+                new global::System.Span<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(_parameters, Layer5BiasOffset, 128),
+                new global::System.Span<float>(_gradients, Layer5WeightsOffset, 32768), new global::System.Span<float>(_gradients, Layer5BiasOffset, 128),
+                new global::System.Span<float>(_gd4, 0, m * 256), m, 256, 128, sgdRate);
 
             // Layer 4: Dropout, p = 0.4 (training only), backward.
             //   ∂L/∂a3 = ∂L/∂d4 ⊙ mask4 / (1 − p): dropped activations pass no gradient
@@ -239,6 +287,8 @@ namespace Lesson
                         inputDelta[o + j] = p[Layer2GammaOffset + j] * invStd[j] * (delta[o + j] - g[Layer2BetaOffset + j] * invM - xhat[o + j] * g[Layer2GammaOffset + j] * invM);
                     }
                 }
+                // With sgdRate η > 0 (SGD fused in): γ2 ← γ2 − η·∂L/∂γ2 and β2 ← β2 − η·∂L/∂β2, now that ∂L/∂z1 has used the old γ2.
+                if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(new global::System.Span<float>(p, Layer2GammaOffset, 512), new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 512), sgdRate);
             }
 
             // Layer 1: Dense 784 → 256 (200,960 parameters, Xavier uniform init), backward.
@@ -247,9 +297,12 @@ namespace Lesson
             //   ∂L/∂x is not needed: no trainable layer comes before.
             //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+            //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+            //   and b1 ← b1 − η·∂L/∂b1.
             global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 256), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 200704),
-                new global::System.Span<float>(_gradients, Layer1BiasOffset, 256), default(global::System.Span<float>), m, 784, 256);
+                new global::System.Span<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(_parameters, Layer1BiasOffset, 256),
+                new global::System.Span<float>(_gradients, Layer1WeightsOffset, 200704), new global::System.Span<float>(_gradients, Layer1BiasOffset, 256),
+                default(global::System.Span<float>), m, 784, 256, sgdRate);
         }
     }
 }

@@ -14,7 +14,7 @@ partial class SigmoidNet
         RequireTrainingPass();
         CheckLabels(labels, _batchSize);
         var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -28,7 +28,7 @@ partial class SigmoidNet
         RequireTrainingPass();
         CheckTargets(targets, _batchSize);
         var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -40,7 +40,7 @@ partial class SigmoidNet
         CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
         return loss;
     }
 
@@ -52,7 +52,47 @@ partial class SigmoidNet
         CheckTargets(targets, batchSize);
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckLabels(labels, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(labels, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckTargets(targets, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(targets, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
         return loss;
     }
 
@@ -128,8 +168,10 @@ partial class SigmoidNet
         return (float)(loss / ((double)m * 2));
     }
 
-    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-    private void BackwardLayers(int m)
+    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+    /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+    /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+    private void BackwardLayers(int m, float sgdRate)
     {
         // Layer 4 (sigmoid): nothing to do, the loss already wrote ∂L/∂z3 (fused).
 
@@ -139,9 +181,12 @@ partial class SigmoidNet
         //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
+        //   and b3 ← b3 − η·∂L/∂b3.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 2), new global::System.ReadOnlySpan<float>(_a2, 0, m * 4),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8), new global::System.Span<float>(_gradients, Layer3WeightsOffset, 8),
-            new global::System.Span<float>(_gradients, Layer3BiasOffset, 2), new global::System.Span<float>(_ga2, 0, m * 4), m, 4, 2);
+            new global::System.Span<float>(_parameters, Layer3WeightsOffset, 8), new global::System.Span<float>(_parameters, Layer3BiasOffset, 2),
+            new global::System.Span<float>(_gradients, Layer3WeightsOffset, 8), new global::System.Span<float>(_gradients, Layer3BiasOffset, 2),
+            new global::System.Span<float>(_ga2, 0, m * 4), m, 4, 2, sgdRate);
 
         // Layer 2: Sigmoid, backward.
         //   ∂L/∂z1 = ∂L/∂a2 ⊙ σ'(z1) = a2 · (1 − a2)
@@ -159,8 +204,11 @@ partial class SigmoidNet
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+        //   and b1 ← b1 − η·∂L/∂b1.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12),
-            new global::System.Span<float>(_gradients, Layer1BiasOffset, 4), default(global::System.Span<float>), m, 3, 4);
+            new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
+            new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
+            default(global::System.Span<float>), m, 3, 4, sgdRate);
     }
 }

@@ -14,7 +14,7 @@ partial class SoftmaxMseNet
         RequireTrainingPass();
         CheckLabels(labels, _batchSize);
         var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -28,7 +28,7 @@ partial class SoftmaxMseNet
         RequireTrainingPass();
         CheckTargets(targets, _batchSize);
         var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize);
+        BackwardLayers(_batchSize, 0f);
         return loss;
     }
 
@@ -40,7 +40,7 @@ partial class SoftmaxMseNet
         CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
         return loss;
     }
 
@@ -52,7 +52,47 @@ partial class SoftmaxMseNet
         CheckTargets(targets, batchSize);
         ForwardTraining(inputs, batchSize);
         var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize);
+        BackwardLayers(batchSize, 0f);
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with class-index labels and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckLabels(labels, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(labels, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+        return loss;
+    }
+
+    /// <summary>
+    /// Backward pass of the last <see cref="ForwardTraining"/> with per-output targets and one step of plain SGD fused in,
+    /// θ ← θ − η·∂L/∂θ: each layer's parameters are updated as soon as its gradients are formed, and each tile of a
+    /// Dense layer's ∂L/∂W goes from registers straight into W, never stored. The new parameters are bit-identical to
+    /// Backward followed by <c>new Sgd(learningRate).Step(this)</c>; <see cref="Gradients"/> is left unspecified and the
+    /// training pass is used up. Returns the mean loss before the step.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
+    {
+        RequireTrainingPass();
+        CheckTargets(targets, _batchSize);
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+        var loss = LossAndOutputGradient(targets, _batchSize);
+        BackwardLayers(_batchSize, (float)learningRate);
+        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
         return loss;
     }
 
@@ -126,8 +166,10 @@ partial class SoftmaxMseNet
         return (float)(loss / ((double)m * 3));
     }
 
-    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).</summary>
-    private void BackwardLayers(int m)
+    /// <summary>The unrolled backward pass: each block turns ∂L/∂(its output) into ∂L/∂(its parameters) and ∂L/∂(its input).
+    /// With <paramref name="sgdRate"/> η &gt; 0 (BackwardSgd) each layer then steps its parameters, θ ← θ − η·∂L/∂θ, after its
+    /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
+    private void BackwardLayers(int m, float sgdRate)
     {
         // Layer 2: Softmax over 3 outputs, backward.
         //   ∂L/∂z1[j] = a2[j] · (∂L/∂a2[j] − Σ_i ∂L/∂a2[i] · a2[i])   (the softmax Jacobian, diag(a) − a·aᵀ, applied per sample)
@@ -150,8 +192,11 @@ partial class SoftmaxMseNet
         //   ∂L/∂x is not needed: no trainable layer comes before.
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
+        //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+        //   and b1 ← b1 − η·∂L/∂b1.
         global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 9), new global::System.Span<float>(_gradients, Layer1WeightsOffset, 9),
-            new global::System.Span<float>(_gradients, Layer1BiasOffset, 3), default(global::System.Span<float>), m, 3, 3);
+            new global::System.Span<float>(_parameters, Layer1WeightsOffset, 9), new global::System.Span<float>(_parameters, Layer1BiasOffset, 3),
+            new global::System.Span<float>(_gradients, Layer1WeightsOffset, 9), new global::System.Span<float>(_gradients, Layer1BiasOffset, 3),
+            default(global::System.Span<float>), m, 3, 3, sgdRate);
     }
 }

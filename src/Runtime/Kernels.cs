@@ -461,11 +461,17 @@ namespace Unrolled
             int wide = columns / 16 * 16, tiledRows = rows / 6 * 6;
             nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, aStride = colStride, bStride = columns;
             // Column panels outside, row tiles inside: the panel of B (depth × 16 floats) stays in L1 while every tile of
-            // rows streams past it, instead of B streaming from L2 once per tile of rows.
-            for (int n = 0; n < wide; n += 16)
+            // rows streams past it, instead of B streaming from L2 once per tile of rows. When all of B fits in L1 anyway
+            // (a short reduction: ∂W of a handful of samples), row tiles go outside instead, so C (or the weights an SGD
+            // step updates) is swept row after row rather than one 64-byte piece of every row per panel.
+            bool rowsOutside = (long)depth * columns * sizeof(float) <= 16 * 1024;
+            int panels = wide / 16, rowTiles = tiledRows / 6;
+            int outerCount = rowsOutside ? rowTiles : panels, innerCount = rowsOutside ? panels : rowTiles;
+            for (int outer = 0; outer < outerCount; outer++)
             {
-                for (int r = 0; r < tiledRows; r += 6)
+                for (int inner = 0; inner < innerCount; inner++)
                 {
+                    int r = 6 * (rowsOutside ? outer : inner), n = 16 * (rowsOutside ? inner : outer);
                     Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
                     Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
                     // Pointers advance by their strides (no index arithmetic in the loop: it is issue-bound otherwise).

@@ -36,13 +36,18 @@ public class TrainingStep : BatchAndThreads
         _labels = Enumerable.Range(0, Batch).Select(_ => random.NextInt32(10)).ToArray();
     }
 
-    [Benchmark]
+    /// <summary>Gradients into <c>Gradients</c>, then the optimiser's pass over them (what any optimiser does).</summary>
+    [Benchmark(Baseline = true)]
     public float Step()
     {
         float loss = _net.ComputeGradients(_inputs, _labels, Batch);
         _sgd.Step(_net);
         return loss;
     }
+
+    /// <summary>Plain SGD fused into the backward pass (<c>Sgd.TrainStep</c>): the same weights, ∂W never stored.</summary>
+    [Benchmark]
+    public float FusedStep() => _sgd.TrainStep(_net, _inputs, _labels, Batch);
 }
 
 /// <summary>Inference of one sample and of a batch of 10,000.</summary>

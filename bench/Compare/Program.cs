@@ -30,7 +30,8 @@ double Time(Action action)
 }
 
 // 1. Training: epochs of SGD (lr 0.1) at batch 1, 64 and 256, on 1 thread and on 2 (Kernels.Threads: the helper
-//    thread takes half of each large product). Batch 1 runs 6,000 steps per repetition, scaled to an epoch (×10), as the peers do.
+//    thread takes half of each large product). Sgd.TrainStep runs plain SGD fused into the backward pass, as Fit does.
+//    Batch 1 runs 6,000 steps per repetition, scaled to an epoch (×10), as the peers do.
 foreach (int threads in new[] { 1, 2 })
 foreach (int batch in new[] { 64, 256, 1 })
 {
@@ -47,8 +48,7 @@ foreach (int batch in new[] { 64, 256, 1 })
         {
             training.Features.AsSpan(start * TinyNN.InputSize, batch * TinyNN.InputSize).CopyTo(inputs);
             training.Labels.AsSpan(start, batch).CopyTo(labels);
-            net.ComputeGradients(inputs, labels, batch);
-            sgd.Step(net);
+            sgd.TrainStep(net, inputs, labels, batch); // plain SGD: fused into the backward pass
         }
     }
     Epoch(); // warm-up

@@ -370,18 +370,20 @@ namespace Unrolled.Generator
                         }
                         return;
 
+                    case LayerKind.ReLU:
+                    case LayerKind.LeakyReLU:
+                        bool leaky = layer.Kind == LayerKind.LeakyReLU;
+                        w.WriteLine(leaky
+                            ? $"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}"
+                            : $"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
+                        w.WriteLine($"global::Unrolled.Kernels.{(leaky ? "LeakyReluBackward" : "ReluBackward")}({Slice(true, input, "0", $"m * {width}")}, {Slice(true, gradOut, "0", $"m * {width}")},");
+                        w.WriteLine($"    {Slice(false, gradIn, "0", $"m * {width}")}{(leaky ? ", " + Literal(layer.Value) : string.Empty)});");
+                        return;
+
                     default:
                         string derivative, expression;
                         switch (layer.Kind)
                         {
-                            case LayerKind.ReLU:
-                                derivative = $"ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)";
-                                expression = $"input[i] > {Literal(0)} ? delta[i] : {Literal(0)}";
-                                break;
-                            case LayerKind.LeakyReLU:
-                                derivative = $"LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}";
-                                expression = $"input[i] > {Literal(0)} ? delta[i] : {Literal(layer.Value)} * delta[i]";
-                                break;
                             case LayerKind.Sigmoid:
                                 derivative = $"σ'({x}) = {y} · (1 − {y})";
                                 expression = $"delta[i] * output[i] * ({Literal(1)} - output[i])";
@@ -391,11 +393,10 @@ namespace Unrolled.Generator
                                 expression = $"delta[i] * ({Literal(1)} - output[i] * output[i])";
                                 break;
                         }
-                        bool usesInput = layer.Kind is LayerKind.ReLU or LayerKind.LeakyReLU;
                         w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ {derivative}");
                         using (w.Open())
                         {
-                            w.WriteLine(usesInput ? $"var input = {input};" : $"var output = {output};");
+                            w.WriteLine($"var output = {output};");
                             w.WriteLine($"var delta = {gradOut};");
                             w.WriteLine($"var inputDelta = {gradIn};");
                             w.WriteLine($"int n = m * {width};");

@@ -154,25 +154,24 @@ namespace Unrolled.Generator
                         }
                         break;
 
+                    case LayerKind.ReLU:
+                    case LayerKind.LeakyReLU:
+                        bool leaky = layer.Kind == LayerKind.LeakyReLU;
+                        w.WriteLine($"//   Kernels.{(leaky ? "LeakyRelu" : "Relu")} takes a vector at a time, z > 0 ? z : {(leaky ? "α·z" : "0")} as a compare and a select (no branch on each sign).");
+                        w.WriteLine($"global::Unrolled.Kernels.{(leaky ? "LeakyRelu" : "Relu")}({InputRows(layer, input)}, {Slice(false, output, "0", $"m * {width}")}{(leaky ? ", " + Literal(layer.Value) : string.Empty)});");
+                        break;
+
                     default:
                         using (w.Open())
                         {
                             w.WriteLine($"var input = {input};");
                             w.WriteLine($"var output = {output};");
                             w.WriteLine($"int n = m * {width};");
-                            w.WriteLine($"for (int i = 0; i < n; i++) output[i] = {ActivationExpression(layer, "input[i]")};");
+                            w.WriteLine($"for (int i = 0; i < n; i++) output[i] = {Numerics}.{(layer.Kind == LayerKind.Sigmoid ? "Sigmoid" : "Tanh")}(input[i]);");
                         }
                         break;
                 }
             }
-
-            private string ActivationExpression(LayerSpec layer, string v) => layer.Kind switch
-            {
-                LayerKind.ReLU => $"{v} > {Literal(0)} ? {v} : {Literal(0)}",
-                LayerKind.LeakyReLU => $"{v} > {Literal(0)} ? {v} : {Literal(layer.Value)} * {v}",
-                LayerKind.Sigmoid => $"{Numerics}.Sigmoid({v})",
-                _ => $"{Numerics}.Tanh({v})",
-            };
 
             private void WriteBatchNormForward(SourceWriter w, LayerSpec layer, string input, string output)
             {

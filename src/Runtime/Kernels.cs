@@ -26,7 +26,7 @@ namespace Unrolled
     /// to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// and <see cref="Numerics.Axpy(float, ReadOnlySpan{float}, Span{float})"/> with <c>System.Numerics.Vector</c>.
     /// </summary>
-    public static class Kernels
+    public static partial class Kernels
     {
         private static int s_threads = DefaultThreads();
 

@@ -57,5 +57,49 @@ namespace Unrolled.Runtime.Tests
         private static void AssertClose(double expected, float actual, int terms) =>
             Assert.True(Math.Abs(expected - actual) <= 1e-5 * Math.Sqrt(terms) * Math.Max(1, Math.Abs(expected)) + 1e-5,
                 $"expected {expected}, got {actual} ({terms} terms)");
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(7)]
+        [InlineData(8)]
+        [InlineData(37)]
+        [InlineData(1000)]
+        public void ActivationKernelsFollowTheScalarRulesLaneForLane(int n)
+        {
+            // Normal values plus the awkward ones (NaN, ±0, ±∞) at spots that land in whole vectors and in the tail.
+            float[] special = { float.NaN, -0f, 0f, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon };
+            float[] z = TestData.NormalSingle(n, n);
+            float[] delta = TestData.NormalSingle(n, n + 1);
+            for (int i = 0; i < n; i++) if (i % 5 == 2) z[i] = special[(i / 5) % special.Length];
+            if (n > 1) z[n - 1] = float.NaN;
+            const float alpha = 0.1f;
+            float[] Run(Action<float[]> kernel)
+            {
+                var result = Enumerable.Repeat(12345f, n + 3).ToArray();
+                kernel(result);
+                Assert.All(result.Skip(n), v => Assert.Equal(12345f, v)); // nothing written past n
+                return result.Take(n).ToArray();
+            }
+            int[] Bits(IEnumerable<float> values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+
+            Assert.Equal(Bits(z.Select(v => v > 0f ? v : 0f)), Bits(Run(o => Kernels.Relu(z, o.AsSpan(0, n)))));
+            Assert.Equal(Bits(z.Select((v, i) => v > 0f ? delta[i] : 0f)), Bits(Run(o => Kernels.ReluBackward(z, delta, o.AsSpan(0, n)))));
+            Assert.Equal(Bits(z.Select(v => v > 0f ? v : alpha * v)), Bits(Run(o => Kernels.LeakyRelu(z, o.AsSpan(0, n), alpha))));
+            Assert.Equal(Bits(z.Select((v, i) => v > 0f ? delta[i] : alpha * delta[i])), Bits(Run(o => Kernels.LeakyReluBackward(z, delta, o.AsSpan(0, n), alpha))));
+
+            double[] zd = z.Select(v => (double)v).ToArray(), dd = delta.Select(v => (double)v).ToArray();
+            var outD = new double[n];
+            Kernels.LeakyReluBackward(zd, dd, outD, 0.2);
+            Assert.Equal(zd.Select((v, i) => BitConverter.DoubleToInt64Bits(v > 0 ? dd[i] : 0.2 * dd[i])), outD.Select(BitConverter.DoubleToInt64Bits));
+            Kernels.Relu(zd, outD);
+            Assert.Equal(zd.Select(v => BitConverter.DoubleToInt64Bits(v > 0 ? v : 0.0)), outD.Select(BitConverter.DoubleToInt64Bits));
+        }
+
+        [Fact]
+        public void ActivationKernelsRejectShortInputs()
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Kernels.Relu(new float[3], new float[4]));
+            Assert.Contains("expected at least 4", ex.Message);
+        }
     }
 }

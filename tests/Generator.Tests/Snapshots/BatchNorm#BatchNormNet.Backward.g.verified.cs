@@ -204,13 +204,8 @@ partial class BatchNormNet
 
         // Layer 3: ReLU, backward.
         //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-        {
-            var input = _n2;
-            var delta = _ga3;
-            var inputDelta = _gn2;
-            int n = m * 4;
-            for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0f;
-        }
+        global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_n2, 0, m * 4), new global::System.ReadOnlySpan<float>(_ga3, 0, m * 4),
+            new global::System.Span<float>(_gn2, 0, m * 4));
 
         // Layer 2: BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics), backward.
         //   ∂L/∂γ2 = Σ_b ∂L/∂n2 ⊙ x̂2,   ∂L/∂β2 = Σ_b ∂L/∂n2

@@ -127,12 +127,8 @@ partial class BatchNormNet
 
         // Layer 3: ReLU.
         //   a3 = ReLU(n2) = max(0, n2)
-        {
-            var input = _n2;
-            var output = _a3;
-            int n = m * 4;
-            for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0f;
-        }
+        //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 4), new global::System.Span<float>(_a3, 0, m * 4));
 
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z4 = W4·a3 + b4

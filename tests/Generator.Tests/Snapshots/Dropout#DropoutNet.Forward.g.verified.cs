@@ -67,12 +67,8 @@ partial class DropoutNet
 
         // Layer 2: ReLU.
         //   a2 = ReLU(z1) = max(0, z1)
-        {
-            var input = _z1;
-            var output = _a2;
-            int n = m * 4;
-            for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0f;
-        }
+        //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4));
 
         // Layer 3: Dropout, p = 0.5 (training only).
         //   d3 = a2 ⊙ mask3 / (1 − 0.5) in training, a2 in inference

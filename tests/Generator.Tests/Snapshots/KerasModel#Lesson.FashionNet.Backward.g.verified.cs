@@ -216,13 +216,8 @@ namespace Lesson
 
             // Layer 6: ReLU, backward.
             //   ∂L/∂z5 = ∂L/∂a6 ⊙ ReLU'(z5) = 1 if z5 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            {
-                var input = _z5;
-                var delta = _ga6;
-                var inputDelta = _gz5;
-                int n = m * 128;
-                for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0f;
-            }
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_z5, 0, m * 128), new global::System.ReadOnlySpan<float>(_ga6, 0, m * 128),
+                new global::System.Span<float>(_gz5, 0, m * 128));
 
             // Layer 5: Dense 256 → 128 (32,896 parameters, Xavier uniform init), backward.
             //   ∂L/∂W5 = Σ_b ∂L/∂z5[b] · d4[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z5)
@@ -249,13 +244,8 @@ namespace Lesson
 
             // Layer 3: ReLU, backward.
             //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            {
-                var input = _n2;
-                var delta = _ga3;
-                var inputDelta = _gn2;
-                int n = m * 256;
-                for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0f;
-            }
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_n2, 0, m * 256), new global::System.ReadOnlySpan<float>(_ga3, 0, m * 256),
+                new global::System.Span<float>(_gn2, 0, m * 256));
 
             // Layer 2: BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics), backward.
             //   ∂L/∂γ2 = Σ_b ∂L/∂n2 ⊙ x̂2,   ∂L/∂β2 = Σ_b ∂L/∂n2

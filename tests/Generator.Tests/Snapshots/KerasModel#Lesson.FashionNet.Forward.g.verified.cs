@@ -129,12 +129,8 @@ namespace Lesson
 
             // Layer 3: ReLU.
             //   a3 = ReLU(n2) = max(0, n2)
-            {
-                var input = _n2;
-                var output = _a3;
-                int n = m * 256;
-                for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0f;
-            }
+            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 256), new global::System.Span<float>(_a3, 0, m * 256));
 
             // Layer 4: Dropout, p = 0.4 (training only).
             //   d4 = a3 ⊙ mask4 / (1 − 0.4) in training, a3 in inference
@@ -168,12 +164,8 @@ namespace Lesson
 
             // Layer 6: ReLU.
             //   a6 = ReLU(z5) = max(0, z5)
-            {
-                var input = _z5;
-                var output = _a6;
-                int n = m * 128;
-                for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0f;
-            }
+            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z5, 0, m * 128), new global::System.Span<float>(_a6, 0, m * 128));
 
             // Layer 7: Dropout, p = 0.3 (training only).
             //   d7 = a6 ⊙ mask7 / (1 − 0.3) in training, a6 in inference

@@ -173,13 +173,8 @@ partial class LeakyNet
     {
         // Layer 4: LeakyReLU, slope 0.3, backward.
         //   ∂L/∂z3 = ∂L/∂a4 ⊙ LeakyReLU'(z3) = 1 if z3 > 0, else 0.3
-        {
-            var input = _z3;
-            var delta = _ga4;
-            var inputDelta = _gz3;
-            int n = m * 2;
-            for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0.3f * delta[i];
-        }
+        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(_z3, 0, m * 2), new global::System.ReadOnlySpan<float>(_ga4, 0, m * 2),
+            new global::System.Span<float>(_gz3, 0, m * 2), 0.3f);
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init), backward.
         //   ∂L/∂W3 = Σ_b ∂L/∂z3[b] · a2[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z3)
@@ -196,13 +191,8 @@ partial class LeakyNet
 
         // Layer 2: LeakyReLU, slope 0.1, backward.
         //   ∂L/∂z1 = ∂L/∂a2 ⊙ LeakyReLU'(z1) = 1 if z1 > 0, else 0.1
-        {
-            var input = _z1;
-            var delta = _ga2;
-            var inputDelta = _gz1;
-            int n = m * 4;
-            for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0.1f * delta[i];
-        }
+        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.ReadOnlySpan<float>(_ga2, 0, m * 4),
+            new global::System.Span<float>(_gz1, 0, m * 4), 0.1f);
 
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init), backward.
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)

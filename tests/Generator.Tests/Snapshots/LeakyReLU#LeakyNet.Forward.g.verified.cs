@@ -67,12 +67,8 @@ partial class LeakyNet
 
         // Layer 2: LeakyReLU, slope 0.1.
         //   a2 = z1 if z1 > 0, else 0.1·z1
-        {
-            var input = _z1;
-            var output = _a2;
-            int n = m * 4;
-            for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0.1f * input[i];
-        }
+        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign).
+        global::Unrolled.Kernels.LeakyRelu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4), 0.1f);
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init).
         //   z3 = W3·a2 + b3
@@ -84,11 +80,7 @@ partial class LeakyNet
 
         // Layer 4: LeakyReLU, slope 0.3.
         //   ŷ = a4 = z3 if z3 > 0, else 0.3·z3
-        {
-            var input = _z3;
-            var output = _a4;
-            int n = m * 2;
-            for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0.3f * input[i];
-        }
+        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign).
+        global::Unrolled.Kernels.LeakyRelu(new global::System.ReadOnlySpan<float>(_z3, 0, m * 2), new global::System.Span<float>(_a4, 0, m * 2), 0.3f);
     }
 }

@@ -206,13 +206,8 @@ namespace Lesson
 
             // Layer 2: ReLU, backward.
             //   ∂L/∂z1 = ∂L/∂a2 ⊙ ReLU'(z1) = 1 if z1 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            {
-                var input = _z1;
-                var delta = _ga2;
-                var inputDelta = _gz1;
-                int n = m * 128;
-                for (int i = 0; i < n; i++) inputDelta[i] = input[i] > 0f ? delta[i] : 0f;
-            }
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 128), new global::System.ReadOnlySpan<float>(_ga2, 0, m * 128),
+                new global::System.Span<float>(_gz1, 0, m * 128));
 
             // Layer 1: Dense 784 → 128 (100,480 parameters, Xavier uniform init), backward.
             //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)

@@ -69,12 +69,8 @@ namespace Lesson
 
             // Layer 2: ReLU.
             //   a2 = ReLU(z1) = max(0, z1)
-            {
-                var input = _z1;
-                var output = _a2;
-                int n = m * 128;
-                for (int i = 0; i < n; i++) output[i] = input[i] > 0f ? input[i] : 0f;
-            }
+            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 128), new global::System.Span<float>(_a2, 0, m * 128));
 
             // Layer 3: Dense 128 → 10 (1,290 parameters, Xavier uniform init).
             //   z3 = W3·a2 + b3

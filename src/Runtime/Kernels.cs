@@ -363,13 +363,45 @@ namespace Unrolled
                     z[(s + 2) * zStride + j + 3] = Finish(a23, ref x2, ref Unsafe.Add(ref w0, o3), inputs, vectors, bias, j + 3);
                 }
             }
-            // Ragged edges: the samples beyond the last triple (all units, eight at a time so eight FMA chains overlap), and
-            // the last units % 4 of tiled samples. Every output keeps its own chain in the same operation order as in the
-            // tiles, so a sample's outputs do not depend on its batch.
-            for (int s = 0; s < m; s++)
+            // Ragged edges: the last units % 4 of the tiled samples (three samples × two units, then × one), and the samples
+            // beyond the last triple (all units, eight at a time so eight FMA chains overlap). Every output keeps its own
+            // chain in the same operation order as in the tiles, so a sample's outputs do not depend on its batch.
+            if (tiledUnits < units)
+            {
+                for (int s = 0; s < tiledSamples; s += 3)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xr, s * inputs);
+                    ref float x1 = ref Unsafe.Add(ref x0, inputs);
+                    ref float x2 = ref Unsafe.Add(ref x1, inputs);
+                    for (int j = tiledUnits; j < units; j += 2)
+                    {
+                        bool pair = j + 1 < units;
+                        ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
+                        ref float w1 = ref pair ? ref Unsafe.Add(ref w0, inputs) : ref w0; // a lone last unit computes it twice
+                        Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+                        for (int i = 0; i < vectors; i += 8)
+                        {
+                            Vector256<float> p = Vector256.LoadUnsafe(ref x0, (nuint)i), q = Vector256.LoadUnsafe(ref x1, (nuint)i), r = Vector256.LoadUnsafe(ref x2, (nuint)i);
+                            Vector256<float> v = Vector256.LoadUnsafe(ref w0, (nuint)i);
+                            a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10); a20 = Fma.MultiplyAdd(r, v, a20);
+                            v = Vector256.LoadUnsafe(ref w1, (nuint)i);
+                            a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11); a21 = Fma.MultiplyAdd(r, v, a21);
+                        }
+                        int o = s * zStride + j;
+                        z[o] = Finish(a00, ref x0, ref w0, inputs, vectors, bias, j);
+                        z[o + zStride] = Finish(a10, ref x1, ref w0, inputs, vectors, bias, j);
+                        z[o + 2 * zStride] = Finish(a20, ref x2, ref w0, inputs, vectors, bias, j);
+                        if (!pair) break;
+                        z[o + 1] = Finish(a01, ref x0, ref w1, inputs, vectors, bias, j + 1);
+                        z[o + zStride + 1] = Finish(a11, ref x1, ref w1, inputs, vectors, bias, j + 1);
+                        z[o + 2 * zStride + 1] = Finish(a21, ref x2, ref w1, inputs, vectors, bias, j + 1);
+                    }
+                }
+            }
+            for (int s = tiledSamples; s < m; s++)
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * inputs);
-                int j = s < tiledSamples ? tiledUnits : 0;
+                int j = 0;
                 for (; j + 8 <= units; j += 8)
                 {
                     // Eight chains keep both FMA ports busy despite the 4-cycle latency (a lone sample has no other reuse).

@@ -101,5 +101,25 @@ namespace Unrolled.Runtime.Tests
             var ex = Assert.Throws<ArgumentException>(() => Kernels.Relu(new float[3], new float[4]));
             Assert.Contains("expected at least 4", ex.Message);
         }
+
+        [Theory]
+        [InlineData(64, 128, 10)]  // TinyNN's output layer: two units beyond the 4-unit tiles
+        [InlineData(7, 784, 131)]  // three beyond, and a sample beyond the last triple
+        [InlineData(5, 13, 5)]     // inputs with a scalar tail
+        [InlineData(9, 33, 7)]
+        public void ASamplesOutputsDoNotDependOnItsBatch(int m, int inputs, int units)
+        {
+            float[] x = TestData.NormalSingle(m * inputs, m);
+            float[] w = TestData.NormalSingle(units * inputs, units);
+            float[] b = TestData.NormalSingle(units, 3);
+            var batch = new float[m * units];
+            Kernels.DenseForward(x, w, b, batch, m, inputs, units);
+            var alone = new float[units];
+            for (int s = 0; s < m; s++)
+            {
+                Kernels.DenseForward(x.AsSpan(s * inputs, inputs), w, b, alone, 1, inputs, units);
+                Assert.Equal(alone.Select(BitConverter.SingleToInt32Bits), batch.Skip(s * units).Take(units).Select(BitConverter.SingleToInt32Bits));
+            }
+        }
     }
 }

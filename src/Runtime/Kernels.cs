@@ -320,6 +320,9 @@ namespace Unrolled
         }
 
         /// <summary>3 samples × 4 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
+        // Compiled fully optimised from the first call: tiering would first run (and profile) a slow version, and a profile
+        // gathered on one shape (say single samples) lays out the loops badly for another (a batch of 10,000).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
         {
             ref float xr = ref *x;
@@ -485,6 +488,9 @@ namespace Unrolled
         /// With <paramref name="update"/> (a matrix shaped like C) the product is an SGD gradient: each finished tile goes
         /// into <c>update ← update − rate·tile</c> instead of C (ragged edges are formed in C and then applied the same way).
         /// </summary>
+        // Compiled fully optimised from the first call: tiering would first run (and profile) a slow version, and a profile
+        // gathered on one shape (say single samples) lays out the loops badly for another (a batch of 10,000).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void OuterFma(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, float* update, float rate)
         {
             ref float ar = ref *a;

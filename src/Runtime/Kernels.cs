@@ -544,23 +544,49 @@ namespace Unrolled
                     // Pointers advance by their strides (no index arithmetic in the loop: it is issue-bound otherwise).
                     ref float row = ref Unsafe.Add(ref br, n);
                     ref float ap = ref Unsafe.Add(ref ar, r * rowStride);
-                    for (int p = 0; p < depth; p++)
+                    if (rowStride == 1)
                     {
-                        Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
-                        Vector256<float> x = Vector256.Create(ap);
-                        c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
-                        x = Vector256.Create(Unsafe.Add(ref ap, r1));
-                        c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
-                        x = Vector256.Create(Unsafe.Add(ref ap, r2));
-                        c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
-                        x = Vector256.Create(Unsafe.Add(ref ap, r3));
-                        c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
-                        x = Vector256.Create(Unsafe.Add(ref ap, r4));
-                        c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
-                        x = Vector256.Create(Unsafe.Add(ref ap, r5));
-                        c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
-                        row = ref Unsafe.Add(ref row, bStride);
-                        ap = ref Unsafe.Add(ref ap, aStride);
+                        // A's rows are adjacent (∂W: δ[s, j … j + 5]): constant offsets leave the registers to the loop
+                        // (with five offset registers the JIT spills two and reloads them every step).
+                        for (int p = 0; p < depth; p++)
+                        {
+                            Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> x = Vector256.Create(ap);
+                            c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                            x = Vector256.Create(Unsafe.Add(ref ap, 1));
+                            c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                            x = Vector256.Create(Unsafe.Add(ref ap, 2));
+                            c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                            x = Vector256.Create(Unsafe.Add(ref ap, 3));
+                            c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                            x = Vector256.Create(Unsafe.Add(ref ap, 4));
+                            c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                            x = Vector256.Create(Unsafe.Add(ref ap, 5));
+                            c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                            row = ref Unsafe.Add(ref row, bStride);
+                            ap = ref Unsafe.Add(ref ap, aStride);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < depth; p++)
+                        {
+                            Vector256<float> b0 = Vector256.LoadUnsafe(ref row), b1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> x = Vector256.Create(ap);
+                            c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                            x = Vector256.Create(Unsafe.Add(ref ap, r1));
+                            c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                            x = Vector256.Create(Unsafe.Add(ref ap, r2));
+                            c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                            x = Vector256.Create(Unsafe.Add(ref ap, r3));
+                            c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                            x = Vector256.Create(Unsafe.Add(ref ap, r4));
+                            c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                            x = Vector256.Create(Unsafe.Add(ref ap, r5));
+                            c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                            row = ref Unsafe.Add(ref row, bStride);
+                            ap = ref Unsafe.Add(ref ap, aStride);
+                        }
                     }
                     if (update != null)
                     {

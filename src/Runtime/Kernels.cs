@@ -178,37 +178,13 @@ namespace Unrolled
         }
 
         /// <summary><c>θ ← θ − η·g</c> element-wise (SIMD), with the same operations as <see cref="Sgd"/> without momentum
-        /// or weight decay, so results are bit-identical to it.</summary>
-        public static void SgdUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
-        {
-            if (gradients.Length < parameters.Length) throw new ArgumentException($"Expected at least {parameters.Length} gradients, got {gradients.Length}.", nameof(gradients));
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<float>.Count)
-            {
-                Span<Vector<float>> p = MemoryMarshal.Cast<float, Vector<float>>(parameters);
-                ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(gradients.Slice(0, parameters.Length));
-                var rate = new Vector<float>(learningRate);
-                for (int v = 0; v < p.Length; v++) p[v] -= rate * g[v];
-                i = p.Length * Vector<float>.Count;
-            }
-            for (; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
-        }
+        /// or weight decay (a multiply, then a subtract), so results are bit-identical to it.</summary>
+        public static void SgdUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate) =>
+            Map(parameters, gradients, parameters, new DescentOp<float>(learningRate));
 
         /// <summary><c>θ ← θ − η·g</c> element-wise in double precision (SIMD).</summary>
-        public static void SgdUpdate(Span<double> parameters, ReadOnlySpan<double> gradients, double learningRate)
-        {
-            if (gradients.Length < parameters.Length) throw new ArgumentException($"Expected at least {parameters.Length} gradients, got {gradients.Length}.", nameof(gradients));
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<double>.Count)
-            {
-                Span<Vector<double>> p = MemoryMarshal.Cast<double, Vector<double>>(parameters);
-                ReadOnlySpan<Vector<double>> g = MemoryMarshal.Cast<double, Vector<double>>(gradients.Slice(0, parameters.Length));
-                var rate = new Vector<double>(learningRate);
-                for (int v = 0; v < p.Length; v++) p[v] -= rate * g[v];
-                i = p.Length * Vector<double>.Count;
-            }
-            for (; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
-        }
+        public static void SgdUpdate(Span<double> parameters, ReadOnlySpan<double> gradients, double learningRate) =>
+            Map(parameters, gradients, parameters, new DescentOp<double>(learningRate));
 
         /// <summary>∂b = Σ_s δ[s, :], as a vectorised sum (1·δ is exact).</summary>
         private static void BiasGradient(ReadOnlySpan<float> delta, Span<float> biasGradient, int m, int units)

@@ -12,24 +12,6 @@ namespace Unrolled.Runtime.Tests
     [Collection(nameof(KernelThreadTests))]
     public sealed class FusedSgdTests
     {
-        private static T With<T>(int threads, Func<T> run)
-        {
-            int saved = Kernels.Threads;
-            Kernels.Threads = threads;
-            try
-            {
-                return run();
-            }
-            finally
-            {
-                Kernels.Threads = saved;
-            }
-        }
-
-        private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
-
-        private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
-
         [Theory]
         [InlineData(1, 784, 128, 1)]
         [InlineData(1, 784, 128, 2)]
@@ -55,7 +37,7 @@ namespace Unrolled.Runtime.Tests
             float[] expected = w.Concat(b).ToArray();
             new Sgd(rate).Step<float>(expected, dw.Concat(db).ToArray());
 
-            (float[] Parameters, float[] Dx) fused = With(threads, () =>
+            (float[] Parameters, float[] Dx) fused = TestData.WithThreads(threads, () =>
             {
                 float[] weights = (float[])w.Clone(), bias = (float[])b.Clone();
                 var dx = new float[m * inputs];
@@ -63,9 +45,9 @@ namespace Unrolled.Runtime.Tests
                 return (weights.Concat(bias).ToArray(), dx);
             });
 
-            Assert.NotEqual(Bits(w.Concat(b).ToArray()), Bits(fused.Parameters)); // it did step
-            Assert.Equal(Bits(expected), Bits(fused.Parameters));
-            Assert.Equal(Bits(expectedDx), Bits(fused.Dx)); // ∂X from the old weights
+            Assert.NotEqual(TestData.Bits(w.Concat(b).ToArray()), TestData.Bits(fused.Parameters)); // it did step
+            Assert.Equal(TestData.Bits(expected), TestData.Bits(fused.Parameters));
+            Assert.Equal(TestData.Bits(expectedDx), TestData.Bits(fused.Dx)); // ∂X from the old weights
         }
 
         [Fact]
@@ -77,8 +59,8 @@ namespace Unrolled.Runtime.Tests
             Kernels.DenseBackward(delta, x, weights, Span<float>.Empty, dw, Span<float>.Empty, Span<float>.Empty, 6, 40, 20, 0f);
             var expected = new float[20 * 40];
             Kernels.DenseBackward(delta, x, w, expected, Span<float>.Empty, Span<float>.Empty, 6, 40, 20);
-            Assert.Equal(Bits(w), Bits(weights));
-            Assert.Equal(Bits(expected), Bits(dw));
+            Assert.Equal(TestData.Bits(w), TestData.Bits(weights));
+            Assert.Equal(TestData.Bits(expected), TestData.Bits(dw));
         }
 
         /// <summary>Three steps through the whole network: fused TrainStep against ComputeGradients + Step.</summary>
@@ -108,8 +90,8 @@ namespace Unrolled.Runtime.Tests
                 return net.Parameters.ToArray().Concat(net.RunningStatistics.ToArray()).Concat(sample(net, batch, labels)).ToArray();
             }
             float[] expected = Train(fused: false);
-            float[] actual = With(threads, () => Train(fused: true));
-            Assert.Equal(Bits(expected), Bits(actual));
+            float[] actual = TestData.WithThreads(threads, () => Train(fused: true));
+            Assert.Equal(TestData.Bits(expected), TestData.Bits(actual));
         }
 
         private static float[] Outputs<TNet>(TNet net, int batch, int[] labels) where TNet : INetwork<float>
@@ -164,8 +146,8 @@ namespace Unrolled.Runtime.Tests
             }
             double[] before = new SmallKerasD().Parameters.ToArray();
             double[] fusedResult = Train(fused: true);
-            Assert.NotEqual(Bits(before), Bits(fusedResult.Take(before.Length).ToArray()));
-            Assert.Equal(Bits(Train(fused: false)), Bits(fusedResult));
+            Assert.NotEqual(TestData.Bits(before), TestData.Bits(fusedResult.Take(before.Length).ToArray()));
+            Assert.Equal(TestData.Bits(Train(fused: false)), TestData.Bits(fusedResult));
         }
 
         [Fact]
@@ -195,8 +177,8 @@ namespace Unrolled.Runtime.Tests
                 Assert.Equal(b.ComputeGradients(inputs, labels, 4), loss);
                 second.Step(b);
             }
-            Assert.Equal(Bits(b.Parameters.ToArray()), Bits(a.Parameters.ToArray()));
-            Assert.Equal(Bits(b.Gradients.ToArray()), Bits(a.Gradients.ToArray())); // the gradients were written
+            Assert.Equal(TestData.Bits(b.Parameters.ToArray()), TestData.Bits(a.Parameters.ToArray()));
+            Assert.Equal(TestData.Bits(b.Gradients.ToArray()), TestData.Bits(a.Gradients.ToArray())); // the gradients were written
         }
 
         [Fact]
@@ -216,7 +198,7 @@ namespace Unrolled.Runtime.Tests
                 return net.Parameters.ToArray();
             }
             // GradientNormsEvery reads the gradients, so that run takes the unfused path.
-            Assert.Equal(Bits(Fit(gradientNormsEvery: 1)), Bits(Fit(gradientNormsEvery: 0)));
+            Assert.Equal(TestData.Bits(Fit(gradientNormsEvery: 1)), TestData.Bits(Fit(gradientNormsEvery: 0)));
         }
 
         [Fact]
@@ -230,9 +212,9 @@ namespace Unrolled.Runtime.Tests
             foreach (double rate in new[] { 0, -0.1, double.NaN, double.PositiveInfinity })
                 Assert.Throws<ArgumentOutOfRangeException>(() => net.BackwardSgd(labels, rate));
             Assert.Throws<ArgumentOutOfRangeException>(() => net.BackwardSgd(new[] { 1, 10 }, 0.1));
-            Assert.Equal(Bits(before), Bits(net.Parameters.ToArray())); // bad arguments change nothing
+            Assert.Equal(TestData.Bits(before), TestData.Bits(net.Parameters.ToArray())); // bad arguments change nothing
             net.BackwardSgd(labels, 0.1);
-            Assert.NotEqual(Bits(before), Bits(net.Parameters.ToArray()));
+            Assert.NotEqual(TestData.Bits(before), TestData.Bits(net.Parameters.ToArray()));
             var ex = Assert.Throws<InvalidOperationException>(() => net.BackwardSgd(labels, 0.1));
             Assert.Contains("ForwardTraining", ex.Message);
         }

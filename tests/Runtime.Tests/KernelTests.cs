@@ -80,19 +80,18 @@ namespace Unrolled.Runtime.Tests
                 Assert.All(result.Skip(n), v => Assert.Equal(12345f, v)); // nothing written past n
                 return result.Take(n).ToArray();
             }
-            int[] Bits(IEnumerable<float> values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
-            Assert.Equal(Bits(z.Select(v => v > 0f ? v : 0f)), Bits(Run(o => Kernels.Relu(z, o.AsSpan(0, n)))));
-            Assert.Equal(Bits(z.Select((v, i) => v > 0f ? delta[i] : 0f)), Bits(Run(o => Kernels.ReluBackward(z, delta, o.AsSpan(0, n)))));
-            Assert.Equal(Bits(z.Select(v => v > 0f ? v : alpha * v)), Bits(Run(o => Kernels.LeakyRelu(z, o.AsSpan(0, n), alpha))));
-            Assert.Equal(Bits(z.Select((v, i) => v > 0f ? delta[i] : alpha * delta[i])), Bits(Run(o => Kernels.LeakyReluBackward(z, delta, o.AsSpan(0, n), alpha))));
+            Assert.Equal(TestData.Bits(z.Select(v => v > 0f ? v : 0f)), TestData.Bits(Run(o => Kernels.Relu(z, o.AsSpan(0, n)))));
+            Assert.Equal(TestData.Bits(z.Select((v, i) => v > 0f ? delta[i] : 0f)), TestData.Bits(Run(o => Kernels.ReluBackward(z, delta, o.AsSpan(0, n)))));
+            Assert.Equal(TestData.Bits(z.Select(v => v > 0f ? v : alpha * v)), TestData.Bits(Run(o => Kernels.LeakyRelu(z, o.AsSpan(0, n), alpha))));
+            Assert.Equal(TestData.Bits(z.Select((v, i) => v > 0f ? delta[i] : alpha * delta[i])), TestData.Bits(Run(o => Kernels.LeakyReluBackward(z, delta, o.AsSpan(0, n), alpha))));
 
             double[] zd = z.Select(v => (double)v).ToArray(), dd = delta.Select(v => (double)v).ToArray();
             var outD = new double[n];
             Kernels.LeakyReluBackward(zd, dd, outD, 0.2);
-            Assert.Equal(zd.Select((v, i) => BitConverter.DoubleToInt64Bits(v > 0 ? dd[i] : 0.2 * dd[i])), outD.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(TestData.Bits(zd.Select((v, i) => v > 0 ? dd[i] : 0.2 * dd[i])), TestData.Bits(outD));
             Kernels.Relu(zd, outD);
-            Assert.Equal(zd.Select(v => BitConverter.DoubleToInt64Bits(v > 0 ? v : 0.0)), outD.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(TestData.Bits(zd.Select(v => v > 0 ? v : 0.0)), TestData.Bits(outD));
         }
 
         [Fact]
@@ -118,7 +117,7 @@ namespace Unrolled.Runtime.Tests
             for (int s = 0; s < m; s++)
             {
                 Kernels.DenseForward(x.AsSpan(s * inputs, inputs), w, b, alone, 1, inputs, units);
-                Assert.Equal(alone.Select(BitConverter.SingleToInt32Bits), batch.Skip(s * units).Take(units).Select(BitConverter.SingleToInt32Bits));
+                Assert.Equal(TestData.Bits(alone), TestData.Bits(batch.Skip(s * units).Take(units)));
             }
         }
     }

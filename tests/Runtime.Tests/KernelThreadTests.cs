@@ -14,22 +14,6 @@ namespace Unrolled.Runtime.Tests
     [Collection(nameof(KernelThreadTests))]
     public sealed class KernelThreadTests
     {
-        private static T With<T>(int threads, Func<T> run)
-        {
-            int saved = Kernels.Threads;
-            Kernels.Threads = threads;
-            try
-            {
-                return run();
-            }
-            finally
-            {
-                Kernels.Threads = saved;
-            }
-        }
-
-        private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
-
         [Theory]
         [InlineData(1, 784, 128)]
         [InlineData(3, 784, 131)]
@@ -54,12 +38,12 @@ namespace Unrolled.Runtime.Tests
                 return new[] { z, dw, db, dx };
             }
 
-            float[][] one = With(1, Run);
+            float[][] one = TestData.WithThreads(1, Run);
             long helped = KernelThreads.HelperJobs;
-            float[][] two = With(2, Run);
+            float[][] two = TestData.WithThreads(2, Run);
             if (Environment.ProcessorCount >= 2 && System.Runtime.Intrinsics.X86.Fma.IsSupported)
                 Assert.True(KernelThreads.HelperJobs > helped, "the helper thread ran part of the work");
-            for (int i = 0; i < one.Length; i++) Assert.Equal(Bits(one[i]), Bits(two[i]));
+            for (int i = 0; i < one.Length; i++) Assert.Equal(TestData.Bits(one[i]), TestData.Bits(two[i]));
         }
 
         [Theory]
@@ -83,7 +67,7 @@ namespace Unrolled.Runtime.Tests
                 return net.Parameters.ToArray().Concat(outputs).ToArray();
             }
             foreach (Func<Optimizer> create in new Func<Optimizer>[] { () => new Sgd(0.1, momentum: 0.9), () => new Adam(1e-3), () => new AdamW(1e-3) })
-                Assert.Equal(Bits(With(1, () => Train(create))), Bits(With(2, () => Train(create))));
+                Assert.Equal(TestData.Bits(TestData.WithThreads(1, () => Train(create))), TestData.Bits(TestData.WithThreads(2, () => Train(create))));
         }
 
         [Fact]

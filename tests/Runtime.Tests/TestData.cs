@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace Unrolled.Runtime.Tests
@@ -36,5 +37,26 @@ namespace Unrolled.Runtime.Tests
             typeof(T) == typeof(float) ? (T[])(object)values.Select(v => (float)v).ToArray() : (T[])(object)values;
 
         public static double ToDouble<T>(T value) where T : struct => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The bit patterns, for comparisons that must hold to the bit (NaN payloads and −0 included).</summary>
+        public static int[] Bits(IEnumerable<float> values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+
+        /// <summary>The bit patterns of double-precision values.</summary>
+        public static long[] Bits(IEnumerable<double> values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+
+        /// <summary>Runs <paramref name="run"/> with <see cref="Kernels.Threads"/> set to <paramref name="threads"/>, then restores it.</summary>
+        public static T WithThreads<T>(int threads, Func<T> run)
+        {
+            int saved = Kernels.Threads;
+            Kernels.Threads = threads;
+            try
+            {
+                return run();
+            }
+            finally
+            {
+                Kernels.Threads = saved;
+            }
+        }
     }
 }

@@ -6,9 +6,10 @@ namespace Unrolled
 {
     public static partial class Kernels
     {
-        // ── Piecewise-linear activations, a vector at a time ─────────────────────────────────────────────────────────
-        // A compare and a select per vector (no branch to mispredict on the sign of each value). Each lane computes what
-        // the scalar rule `z > 0 ? … : …` computes, so NaN and −0 take the "not positive" side exactly as it would.
+        // ── Element-wise kernels, a vector at a time: piecewise-linear activations and the plain SGD step ──────────────
+        // The activations are a compare and a select per vector (no branch to mispredict on the sign of each value). Each
+        // lane computes what the scalar rule `z > 0 ? … : …` computes, so NaN and −0 take the "not positive" side exactly
+        // as it would. One loop (Map) runs every rule, tail included.
 
         /// <summary><c>output[i] = input[i] &gt; 0 ? input[i] : 0</c> (ReLU), over <paramref name="output"/>'s length.</summary>
         public static void Relu(ReadOnlySpan<float> input, Span<float> output) => Map(input, input, output, new ReluOp<float>());
@@ -36,20 +37,20 @@ namespace Unrolled
         public static void LeakyReluBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> delta, Span<double> inputDelta, double alpha) =>
             Map(input, delta, inputDelta, new LeakyOp<double>(alpha));
 
-        /// <summary>An element-wise rule: the result from the sign of <c>z</c> and a value <c>v</c>.</summary>
-        private interface IGateOp<T> where T : unmanaged
+        /// <summary>An element-wise rule of two operands (for the activations: the result from the sign of <c>z</c> and a value <c>v</c>).</summary>
+        private interface IElementwiseOp<T> where T : unmanaged
         {
             Vector<T> Apply(Vector<T> z, Vector<T> v);
         }
 
         /// <summary>z &gt; 0 ? v : 0.</summary>
-        private readonly struct ReluOp<T> : IGateOp<T> where T : unmanaged
+        private readonly struct ReluOp<T> : IElementwiseOp<T> where T : unmanaged
         {
             public Vector<T> Apply(Vector<T> z, Vector<T> v) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), v, Vector<T>.Zero);
         }
 
         /// <summary>z &gt; 0 ? v : α·v.</summary>
-        private readonly struct LeakyOp<T> : IGateOp<T> where T : unmanaged
+        private readonly struct LeakyOp<T> : IElementwiseOp<T> where T : unmanaged
         {
             private readonly Vector<T> _alpha;
 
@@ -58,11 +59,21 @@ namespace Unrolled
             public Vector<T> Apply(Vector<T> z, Vector<T> v) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), v, _alpha * v);
         }
 
-        /// <summary>output[i] = op(z[i], v[i]) over output's length: whole vectors, then the tail staged through a
+        /// <summary>z − η·v: a plain gradient-descent step of parameters z with gradients v (<see cref="SgdUpdate(Span{float}, ReadOnlySpan{float}, float)"/>).</summary>
+        private readonly struct DescentOp<T> : IElementwiseOp<T> where T : unmanaged
+        {
+            private readonly Vector<T> _rate;
+
+            public DescentOp(T rate) => _rate = new Vector<T>(rate);
+
+            public Vector<T> Apply(Vector<T> z, Vector<T> v) => z - _rate * v;
+        }
+
+        /// <summary>output[i] = op(z[i], v[i]) over output's length (output may be z itself): whole vectors, then the tail staged through a
         /// zero-padded vector (so there is one copy of each rule, not a vector and a scalar one).</summary>
         private static void Map<T, TOp>(ReadOnlySpan<T> z, ReadOnlySpan<T> v, Span<T> output, TOp op)
             where T : unmanaged
-            where TOp : struct, IGateOp<T>
+            where TOp : struct, IElementwiseOp<T>
         {
             int n = output.Length;
             if (z.Length < n || v.Length < n) throw new ArgumentException($"The inputs hold {Math.Min(z.Length, v.Length)} values; expected at least {n}.");

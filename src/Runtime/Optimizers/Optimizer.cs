@@ -64,35 +64,28 @@ namespace Unrolled
         /// (<see cref="INetwork{T}.BackwardSgd(ReadOnlySpan{int}, double)"/>: the same parameters to the bit, without storing
         /// the gradients); otherwise this is <c>ComputeGradients</c> then <see cref="Step{T}(INetwork{T})"/>.
         /// </summary>
-        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, int batchSize) where T : struct
-        {
-            if (network is null) throw new ArgumentNullException(nameof(network));
-            if (!FusesIntoBackward)
-            {
-                T loss = network.ComputeGradients(inputs, labels, batchSize);
-                Step(network);
-                return loss;
-            }
-            network.ForwardTraining(inputs, batchSize);
-            T fusedLoss = network.BackwardSgd(labels, CurrentLearningRate);
-            Iterations++;
-            return fusedLoss;
-        }
+        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, int batchSize) where T : struct =>
+            TrainStep(network, inputs, labels, default, useLabels: true, batchSize);
 
         /// <summary>As <see cref="TrainStep{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{int}, int)"/>, with per-output targets.</summary>
-        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batchSize) where T : struct
+        public T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batchSize) where T : struct =>
+            TrainStep(network, inputs, default, targets, useLabels: false, batchSize);
+
+        private T TrainStep<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<T> targets, bool useLabels, int batchSize)
+            where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
+            T loss;
             if (!FusesIntoBackward)
             {
-                T loss = network.ComputeGradients(inputs, targets, batchSize);
+                loss = useLabels ? network.ComputeGradients(inputs, labels, batchSize) : network.ComputeGradients(inputs, targets, batchSize);
                 Step(network);
                 return loss;
             }
             network.ForwardTraining(inputs, batchSize);
-            T fusedLoss = network.BackwardSgd(targets, CurrentLearningRate);
-            Iterations++;
-            return fusedLoss;
+            loss = useLabels ? network.BackwardSgd(labels, CurrentLearningRate) : network.BackwardSgd(targets, CurrentLearningRate);
+            CountFusedStep();
+            return loss;
         }
 
         /// <summary>Counts a step whose update ran fused into the backward pass (the training loop's fused path).</summary>

@@ -100,9 +100,9 @@ namespace Unrolled
                     fixed (float* pd = delta, px = x, pw = w, pdw = weightGradient, pdx = inputGradient)
                     {
                         // dW[j, i] = Σ_s δ[s, j] · x[s, i]: A(j, s) = δ[s·units + j] (row stride 1, column stride units).
-                        Outer(pd, 1, units, px, pdw, units, m, inputs, null, 0f);
+                        Outer(pd, 1, units, px, pdw, units, m, inputs, null, 0f, rowsAreSamples: false);
                         // dX[s, i] = Σ_j δ[s, j] · w[j, i]: A(s, j) = δ[s·units + j] (row stride units, column stride 1).
-                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f);
+                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f, rowsAreSamples: true);
                     }
                 }
                 return;
@@ -149,8 +149,8 @@ namespace Unrolled
                     fixed (float* pd = delta, px = x, pw = weights, pdw = weightGradient, pdx = inputGradient)
                     {
                         // First ∂X, which needs the old W; then the ∂W tiles, each subtracted from W as it leaves the registers.
-                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f);
-                        Outer(pd, 1, units, px, pdw, units, m, inputs, pw, learningRate);
+                        if (!inputGradient.IsEmpty) Outer(pd, units, 1, pw, pdx, m, units, inputs, null, 0f, rowsAreSamples: true);
+                        Outer(pd, 1, units, px, pdw, units, m, inputs, pw, learningRate, rowsAreSamples: false);
                     }
                 }
                 if (!bias.IsEmpty)
@@ -226,11 +226,16 @@ namespace Unrolled
         /// <summary>Below this many multiply-adds a product stays on one thread (handing over costs about a microsecond).</summary>
         private const long ParallelWork = 1 << 15;
 
+        /// <summary>Below this many multiply-adds a product split by samples stays on one thread: the helper would first have
+        /// to fetch its samples' rows, just written by the calling core (a small output layer's forward pass and its ∂X).</summary>
+        private const long SampleSplitWork = 1 << 18;
+
         /// <summary>The forward product, split over two threads when it is big enough: by units when there are at least 16
         /// (each core keeps its half of the weights in its own L2), otherwise by samples.</summary>
         private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units)
         {
-            if (Threads < 2 || (long)m * inputs * units < ParallelWork || (m < 6 && units < 16))
+            long work = (long)m * inputs * units;
+            if (Threads < 2 || work < ParallelWork || (units < 16 && (m < 6 || work < SampleSplitWork)))
             {
                 ForwardFma(x, w, bias, z, m, inputs, units, units);
                 return;
@@ -271,9 +276,10 @@ namespace Unrolled
 
         /// <summary>An outer-product matrix product (fused with an SGD step when <paramref name="update"/> is set, see
         /// <see cref="OuterFma"/>), split over two threads by rows (whole tiles of 6) when big enough.</summary>
-        private static unsafe void Outer(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, float* update, float rate)
+        private static unsafe void Outer(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, float* update, float rate,
+            bool rowsAreSamples)
         {
-            if (Threads < 2 || rows < 12 || (long)rows * depth * columns < ParallelWork)
+            if (Threads < 2 || rows < 12 || (long)rows * depth * columns < (rowsAreSamples ? SampleSplitWork : ParallelWork))
             {
                 OuterFma(a, rowStride, colStride, b, c, rows, depth, columns, update, rate);
                 return;

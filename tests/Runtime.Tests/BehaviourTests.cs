@@ -20,6 +20,8 @@ namespace Unrolled.Runtime.Tests
             net.Forward(inputs, outputs, batch);
             net.Forward(inputs.AsSpan(0, FashionNet.InputSize), one);
             net.ComputeGradients(inputs, labels, batch);
+            var sgd = new Sgd(0.01);
+            sgd.TrainStep(net, inputs, labels, batch); // the fused SGD step
 
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int step = 0; step < 5; step++)
@@ -27,6 +29,7 @@ namespace Unrolled.Runtime.Tests
                 net.ComputeGradients(inputs, labels, batch);
                 net.ForwardTraining(inputs, batch);
                 net.Backward(labels);
+                sgd.TrainStep(net, inputs, labels, batch);
             }
             long training = GC.GetAllocatedBytesForCurrentThread() - before;
 

@@ -167,12 +167,16 @@ namespace Unrolled
         }
 
         /// <summary>The double-precision backward products with plain SGD fused in (computed as <c>DenseBackward</c>, then
-        /// <c>θ ← θ − η·g</c>; see the float overload).</summary>
+        /// <c>θ ← θ − η·g</c>; see the float overload). With η = 0 this is the other overload.</summary>
         public static void DenseBackward(ReadOnlySpan<double> delta, ReadOnlySpan<double> x, Span<double> weights, Span<double> bias,
             Span<double> weightGradient, Span<double> biasGradient, Span<double> inputGradient, int m, int inputs, int units, double learningRate)
         {
+            if (learningRate == 0)
+            {
+                DenseBackward(delta, x, weights, weightGradient, biasGradient, inputGradient, m, inputs, units);
+                return;
+            }
             DenseBackward(delta, x, weights, weightGradient, bias.IsEmpty ? default : biasGradient, inputGradient, m, inputs, units);
-            if (learningRate == 0) return;
             SgdUpdate(weights.Slice(0, units * inputs), weightGradient, learningRate);
             if (!bias.IsEmpty) SgdUpdate(bias.Slice(0, units), biasGradient, learningRate);
         }

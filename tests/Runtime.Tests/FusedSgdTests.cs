@@ -61,6 +61,20 @@ namespace Unrolled.Runtime.Tests
             Kernels.DenseBackward(delta, x, w, expected, Span<float>.Empty, Span<float>.Empty, 6, 40, 20);
             Assert.Equal(TestData.Bits(w), TestData.Bits(weights));
             Assert.Equal(TestData.Bits(expected), TestData.Bits(dw));
+
+            // Double precision, with a bias gradient asked for and no bias to step: the plain overload's ∂b as well.
+            double[] xd = x.Select(v => (double)v).ToArray(), wd = w.Select(v => (double)v).ToArray(), dd = delta.Select(v => (double)v).ToArray();
+            double[] weightsD = (double[])wd.Clone();
+            var dwD = new double[20 * 40];
+            var dbD = new double[20];
+            Kernels.DenseBackward(dd, xd, weightsD, Span<double>.Empty, dwD, dbD, Span<double>.Empty, 6, 40, 20, 0.0);
+            var expectedDw = new double[20 * 40];
+            var expectedDb = new double[20];
+            Kernels.DenseBackward(dd, xd, wd, expectedDw, expectedDb, Span<double>.Empty, 6, 40, 20);
+            Assert.Equal(TestData.Bits(wd), TestData.Bits(weightsD));
+            Assert.Equal(TestData.Bits(expectedDw), TestData.Bits(dwD));
+            Assert.Equal(TestData.Bits(expectedDb), TestData.Bits(dbD));
+            Assert.Contains(dbD, v => v != 0);
         }
 
         /// <summary>Three steps through the whole network: fused TrainStep against ComputeGradients + Step.</summary>

@@ -157,7 +157,9 @@ namespace Unrolled.Generator
                     case LayerKind.ReLU:
                     case LayerKind.LeakyReLU:
                         bool leaky = layer.Kind == LayerKind.LeakyReLU;
-                        w.WriteLine($"//   Kernels.{(leaky ? "LeakyRelu" : "Relu")} takes a vector at a time, z > 0 ? z : {(leaky ? "α·z" : "0")} as a compare and a select (no branch on each sign).");
+                        w.WriteLine(leaky
+                            ? "//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN)."
+                            : "//   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).");
                         w.WriteLine($"global::Unrolled.Kernels.{(leaky ? "LeakyRelu" : "Relu")}({InputRows(layer, input)}, {Slice(false, output, "0", $"m * {width}")}{(leaky ? ", " + Literal(layer.Value) : string.Empty)});");
                         break;
 

@@ -8,19 +8,23 @@ namespace Unrolled
     {
         // ── Element-wise kernels, a vector at a time: piecewise-linear activations and the plain SGD step ──────────────
         // The activations are a compare and a select per vector (no branch to mispredict on the sign of each value). Each
-        // lane computes what the scalar rule `z > 0 ? … : …` computes, so NaN and −0 take the "not positive" side exactly
-        // as it would. One loop (Map) runs every rule, tail included.
+        // lane computes what PyTorch's scalar rule computes, NaN and −0 included: ReLU zeroes what is ≤ 0 and passes the rest
+        // (torch.relu and threshold_backward), so relu(NaN) = NaN and its gradient passes through, and −0 gives +0; LeakyReLU
+        // keeps what is > 0 and scales the rest (torch.nn.functional.leaky_relu), so NaN stays NaN. One loop (Map) runs every
+        // rule, tail included.
 
-        /// <summary><c>output[i] = input[i] &gt; 0 ? input[i] : 0</c> (ReLU), over <paramref name="output"/>'s length.</summary>
+        /// <summary><c>output[i] = input[i] ≤ 0 ? 0 : input[i]</c> (ReLU, NaN stays NaN as in PyTorch), over <paramref name="output"/>'s length.</summary>
         public static void Relu(ReadOnlySpan<float> input, Span<float> output) => Map(input, input, output, new ReluOp<float>());
 
-        /// <summary><c>output[i] = input[i] &gt; 0 ? input[i] : 0</c> (ReLU), over <paramref name="output"/>'s length.</summary>
+        /// <summary><c>output[i] = input[i] ≤ 0 ? 0 : input[i]</c> (ReLU, NaN stays NaN as in PyTorch), over <paramref name="output"/>'s length.</summary>
         public static void Relu(ReadOnlySpan<double> input, Span<double> output) => Map(input, input, output, new ReluOp<double>());
 
-        /// <summary><c>inputDelta[i] = input[i] &gt; 0 ? delta[i] : 0</c>: ReLU's backward pass (its derivative is 1 or 0).</summary>
+        /// <summary><c>inputDelta[i] = input[i] ≤ 0 ? 0 : delta[i]</c>: ReLU's backward pass (its derivative is 0 or 1; a NaN input
+        /// passes the gradient, as PyTorch's threshold_backward does).</summary>
         public static void ReluBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> delta, Span<float> inputDelta) => Map(input, delta, inputDelta, new ReluOp<float>());
 
-        /// <summary><c>inputDelta[i] = input[i] &gt; 0 ? delta[i] : 0</c>: ReLU's backward pass (its derivative is 1 or 0).</summary>
+        /// <summary><c>inputDelta[i] = input[i] ≤ 0 ? 0 : delta[i]</c>: ReLU's backward pass (its derivative is 0 or 1; a NaN input
+        /// passes the gradient, as PyTorch's threshold_backward does).</summary>
         public static void ReluBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> delta, Span<double> inputDelta) => Map(input, delta, inputDelta, new ReluOp<double>());
 
         /// <summary><c>output[i] = input[i] &gt; 0 ? input[i] : α·input[i]</c> (leaky ReLU).</summary>
@@ -43,13 +47,13 @@ namespace Unrolled
             Vector<T> Apply(Vector<T> z, Vector<T> v);
         }
 
-        /// <summary>z &gt; 0 ? v : 0.</summary>
+        /// <summary>z ≤ 0 ? 0 : v (so NaN takes v's side: relu(NaN) = NaN).</summary>
         private readonly struct ReluOp<T> : IElementwiseOp<T> where T : unmanaged
         {
-            public Vector<T> Apply(Vector<T> z, Vector<T> v) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), v, Vector<T>.Zero);
+            public Vector<T> Apply(Vector<T> z, Vector<T> v) => Vector.ConditionalSelect(Vector.LessThanOrEqual(z, Vector<T>.Zero), Vector<T>.Zero, v);
         }
 
-        /// <summary>z &gt; 0 ? v : α·v.</summary>
+        /// <summary>z &gt; 0 ? v : α·v (NaN takes α·v's side, which is NaN in the forward pass).</summary>
         private readonly struct LeakyOp<T> : IElementwiseOp<T> where T : unmanaged
         {
             private readonly Vector<T> _alpha;

@@ -81,8 +81,9 @@ namespace Unrolled.Runtime.Tests
                 return result.Take(n).ToArray();
             }
 
-            Assert.Equal(TestData.Bits(z.Select(v => v > 0f ? v : 0f)), TestData.Bits(Run(o => Kernels.Relu(z, o.AsSpan(0, n)))));
-            Assert.Equal(TestData.Bits(z.Select((v, i) => v > 0f ? delta[i] : 0f)), TestData.Bits(Run(o => Kernels.ReluBackward(z, delta, o.AsSpan(0, n)))));
+            // PyTorch's rules: relu zeroes z ≤ 0 (so NaN stays NaN), threshold_backward passes the gradient unless z ≤ 0.
+            Assert.Equal(TestData.Bits(z.Select(v => v <= 0f ? 0f : v)), TestData.Bits(Run(o => Kernels.Relu(z, o.AsSpan(0, n)))));
+            Assert.Equal(TestData.Bits(z.Select((v, i) => v <= 0f ? 0f : delta[i])), TestData.Bits(Run(o => Kernels.ReluBackward(z, delta, o.AsSpan(0, n)))));
             Assert.Equal(TestData.Bits(z.Select(v => v > 0f ? v : alpha * v)), TestData.Bits(Run(o => Kernels.LeakyRelu(z, o.AsSpan(0, n), alpha))));
             Assert.Equal(TestData.Bits(z.Select((v, i) => v > 0f ? delta[i] : alpha * delta[i])), TestData.Bits(Run(o => Kernels.LeakyReluBackward(z, delta, o.AsSpan(0, n), alpha))));
 
@@ -91,7 +92,11 @@ namespace Unrolled.Runtime.Tests
             Kernels.LeakyReluBackward(zd, dd, outD, 0.2);
             Assert.Equal(TestData.Bits(zd.Select((v, i) => v > 0 ? dd[i] : 0.2 * dd[i])), TestData.Bits(outD));
             Kernels.Relu(zd, outD);
-            Assert.Equal(TestData.Bits(zd.Select(v => v > 0 ? v : 0.0)), TestData.Bits(outD));
+            Assert.Equal(TestData.Bits(zd.Select(v => v <= 0 ? 0.0 : v)), TestData.Bits(outD));
+            Kernels.ReluBackward(zd, dd, outD);
+            Assert.Equal(TestData.Bits(zd.Select((v, i) => v <= 0 ? 0.0 : dd[i])), TestData.Bits(outD));
+            Kernels.LeakyRelu(zd, outD, 0.2);
+            Assert.Equal(TestData.Bits(zd.Select(v => v > 0 ? v : 0.2 * v)), TestData.Bits(outD));
         }
 
         [Fact]

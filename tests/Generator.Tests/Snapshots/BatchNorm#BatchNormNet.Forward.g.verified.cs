@@ -127,7 +127,7 @@ partial class BatchNormNet
 
         // Layer 3: ReLU.
         //   a3 = ReLU(n2) = max(0, n2)
-        //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+        //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
         global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 4), new global::System.Span<float>(_a3, 0, m * 4));
 
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init).

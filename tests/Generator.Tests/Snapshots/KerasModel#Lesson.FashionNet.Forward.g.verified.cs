@@ -129,7 +129,7 @@ namespace Lesson
 
             // Layer 3: ReLU.
             //   a3 = ReLU(n2) = max(0, n2)
-            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
             global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 256), new global::System.Span<float>(_a3, 0, m * 256));
 
             // Layer 4: Dropout, p = 0.4 (training only).
@@ -164,7 +164,7 @@ namespace Lesson
 
             // Layer 6: ReLU.
             //   a6 = ReLU(z5) = max(0, z5)
-            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
             global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z5, 0, m * 128), new global::System.Span<float>(_a6, 0, m * 128));
 
             // Layer 7: Dropout, p = 0.3 (training only).

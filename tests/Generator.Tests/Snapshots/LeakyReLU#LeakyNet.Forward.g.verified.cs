@@ -67,7 +67,7 @@ partial class LeakyNet
 
         // Layer 2: LeakyReLU, slope 0.1.
         //   a2 = z1 if z1 > 0, else 0.1·z1
-        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign).
+        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).
         global::Unrolled.Kernels.LeakyRelu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4), 0.1f);
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init).
@@ -80,7 +80,7 @@ partial class LeakyNet
 
         // Layer 4: LeakyReLU, slope 0.3.
         //   ŷ = a4 = z3 if z3 > 0, else 0.3·z3
-        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign).
+        //   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).
         global::Unrolled.Kernels.LeakyRelu(new global::System.ReadOnlySpan<float>(_z3, 0, m * 2), new global::System.Span<float>(_a4, 0, m * 2), 0.3f);
     }
 }

@@ -67,7 +67,7 @@ partial class ReLUNet
 
         // Layer 2: ReLU.
         //   a2 = ReLU(z1) = max(0, z1)
-        //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+        //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
         global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4));
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init).

@@ -69,7 +69,7 @@ namespace Lesson
 
             // Layer 2: ReLU.
             //   a2 = ReLU(z1) = max(0, z1)
-            //   Kernels.Relu takes a vector at a time, z > 0 ? z : 0 as a compare and a select (no branch on each sign).
+            //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
             global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 128), new global::System.Span<float>(_a2, 0, m * 128));
 
             // Layer 3: Dense 128 → 10 (1,290 parameters, Xavier uniform init).

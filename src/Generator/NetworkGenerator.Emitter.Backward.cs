@@ -61,7 +61,7 @@ namespace Unrolled.Generator
                 using (w.Open($"private static void CheckLabels({ReadOnlySpan}<int> labels, int batchSize)"))
                 {
                     w.WriteLine("if (labels.Length != batchSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + batchSize + \" labels (one per sample), got \" + labels.Length + \".\", nameof(labels));");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize, \"label\") + \" (one per sample), got \" + labels.Length + \".\", nameof(labels));");
                     using (w.Open("for (int b = 0; b < labels.Length; b++)"))
                     {
                         w.WriteLine($"if ((uint)labels[b] > {Int(maxLabel)}u)");
@@ -72,7 +72,7 @@ namespace Unrolled.Generator
                 using (w.Open($"private static void CheckTargets({ReadOnlySpan}<{t}> targets, int batchSize)"))
                 {
                     w.WriteLine("if (targets.Length != batchSize * OutputSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + (batchSize * OutputSize) + \" targets (\" + batchSize + \" samples × \" + OutputSize + \"), got \" + targets.Length + \".\", nameof(targets));");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize * OutputSize, \"target\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + targets.Length + \".\", nameof(targets));");
                 }
 
                 // Loss and ∂L/∂(output), one version per kind of target.

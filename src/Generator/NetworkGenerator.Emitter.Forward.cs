@@ -29,7 +29,7 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine("CheckBatch(inputs.Length, batchSize);");
                     w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + (batchSize * OutputSize) + \" outputs (\" + batchSize + \" samples × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize * OutputSize, \"output\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
                     w.WriteLine("_hasTrainingPass = false;");
                     using (w.Open("for (int start = 0; start < batchSize; start += InferenceChunk)"))
                     {
@@ -60,8 +60,11 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine("if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must be at least 1.\");");
                     w.WriteLine("if ((long)batchSize * InputSize != inputLength)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + ((long)batchSize * InputSize) + \" inputs (\" + batchSize + \" samples × \" + InputSize + \" features), got \" + inputLength + \".\", \"inputs\");");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count((long)batchSize * InputSize, \"input\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + InputSize + \" features), got \" + inputLength + \".\", \"inputs\");");
                 }
+                w.WriteLine();
+                w.WriteLine("/// <summary>\"1 sample\", \"2 samples\": for the messages of the argument checks.</summary>");
+                w.WriteLine("private static string Count(long count, string noun) => count == 1 ? \"1 \" + noun : count + \" \" + noun + \"s\";");
 
                 w.WriteLine();
                 w.WriteLine("/// <summary>The unrolled forward pass over <paramref name=\"m\"/> samples: one block per layer, every width a constant.</summary>");

@@ -8,7 +8,7 @@ namespace Unrolled.Runtime.Tests
     public class DiagnosisTests
     {
         /// <summary>Three Gaussian blobs in 5 dimensions, class k centred on 2·e_k.</summary>
-        private static Dataset<float> Blobs(int count, int seed, float scale = 1)
+        internal static Dataset<float> Blobs(int count, int seed, float scale = 1)
         {
             float[] x = TestData.NormalSingle(count * 5, seed, 0.5);
             int[] labels = TestData.Labels(count, 3, seed + 1);
@@ -114,6 +114,63 @@ namespace Unrolled.Runtime.Tests
         {
             TrainingHistory history = new ReLUSoftmaxS().Fit(Blobs(64, 12, scale: 255), new Sgd(1e-6), new FitOptions { Diagnose = false });
             Assert.Empty(history.Diagnoses);
+        }
+    }
+}
+
+namespace Unrolled.Runtime.Tests
+{
+    /// <summary>Issue 13, finding 11: overfitting is a trend (patience and a minimum relative rise, as EarlyStopping's
+    /// min_delta), not one noisy epoch. Before the fix, validation loss 0.0609 → 0.0692, then its best 0.0496 at the end, was
+    /// reported as "memorising the training set".</summary>
+    public class OverfittingTrendTests
+    {
+        private static System.Collections.Generic.List<Diagnosis> Run(double[] training, double[] validation)
+        {
+            var found = new System.Collections.Generic.List<Diagnosis>();
+            var doctor = new Diagnostician<float>(new ReLUSoftmaxS(), found.Add);
+            for (int e = 0; e < training.Length; e++)
+            {
+                doctor.StartEpoch(e + 1);
+                doctor.AfterEpoch(new EpochResult(e + 1, training[e], 0.9, validation[e], 0.9, 0.01, 1, 100));
+            }
+            return found;
+        }
+
+        [Fact]
+        public void Finding11_ANoisyButHealthyValidationLossIsNotOverfitting()
+        {
+            // The issue's run: a rise from 0.0609 to 0.0692, then down to the best, 0.0496, at the end.
+            double[] training = { 0.30, 0.20, 0.15, 0.12, 0.10, 0.09, 0.08, 0.07 };
+            double[] validation = { 0.10, 0.08, 0.0609, 0.0692, 0.0650, 0.0560, 0.0530, 0.0496 };
+            Assert.Empty(Run(training, validation));
+        }
+
+        [Fact]
+        public void Finding11_TwoRisingEpochsAreNotYetATrend()
+        {
+            double[] training = { 0.30, 0.20, 0.15, 0.12, 0.10 };
+            double[] validation = { 0.10, 0.08, 0.07, 0.080, 0.090 }; // the old rule fired here
+            Assert.Empty(Run(training, validation));
+        }
+
+        [Fact]
+        public void Finding11_ASustainedRiseWhileTrainingLossFallsIsOverfittingOnce()
+        {
+            double[] training = { 0.30, 0.20, 0.15, 0.12, 0.10, 0.08, 0.06, 0.05 };
+            double[] validation = { 0.10, 0.08, 0.07, 0.075, 0.080, 0.085, 0.090, 0.095 };
+            Diagnosis overfitting = Assert.Single(Run(training, validation));
+            Assert.Equal(DiagnosisKind.Overfitting, overfitting.Kind);
+            Assert.Equal(6, overfitting.Epoch); // epochs 4–6 all ≥ 1.05 × 0.07 = 0.0735
+            Assert.Contains("epoch 3", overfitting.Message);
+        }
+
+        [Fact]
+        public void Finding11_ARiseBelowTheMinimumIsNotOverfitting()
+        {
+            double[] training = { 0.30, 0.20, 0.15, 0.12, 0.10, 0.08 };
+            double[] validation = { 0.10, 0.08, 0.070, 0.071, 0.072, 0.073 }; // +4 %: noise-sized
+            Assert.Empty(Run(training, validation));
         }
     }
 }

@@ -14,13 +14,13 @@ namespace Unrolled
             if (features is null) throw new ArgumentNullException(nameof(features));
             if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "Must be at least 1.");
             if (features.Length % inputSize != 0)
-                throw new ArgumentException($"{features.Length} features is not a whole number of samples of {inputSize}.", nameof(features));
+                throw new ArgumentException($"{DataChecks.Count(features.Length, "feature")} is not a whole number of samples of {inputSize:N0} features.", nameof(features));
             if (labels is null && targets is null) throw new ArgumentException("A dataset needs labels, targets or both.");
             Count = features.Length / inputSize;
             if (labels != null && labels.Length != Count)
-                throw new ArgumentException($"Expected {Count} labels (one per sample), got {labels.Length}.", nameof(labels));
+                throw new ArgumentException($"Expected {DataChecks.Count(Count, "label")} (one per sample), got {labels.Length:N0}.", nameof(labels));
             if (targets != null && (targets.Length == 0 || targets.Length % Count != 0))
-                throw new ArgumentException($"{targets.Length} targets is not a whole number per sample for {Count} samples.", nameof(targets));
+                throw new ArgumentException($"{DataChecks.Count(targets.Length, "target")} is not a whole number per sample for {DataChecks.Count(Count, "sample")}.", nameof(targets));
             Features = features;
             InputSize = inputSize;
             Labels = labels;
@@ -50,7 +50,7 @@ namespace Unrolled
         public Dataset<T> Slice(int start, int count)
         {
             if (start < 0 || count < 0 || start + count > Count)
-                throw new ArgumentOutOfRangeException(nameof(count), $"[{start}, {start + count}) is outside the {Count} samples.");
+                throw new ArgumentOutOfRangeException(nameof(count), $"[{start}, {start + count}) is outside the dataset's {DataChecks.Count(Count, "sample")}.");
             return new Dataset<T>(
                 Features.AsSpan(start * InputSize, count * InputSize).ToArray(), InputSize,
                 Labels?.AsSpan(start, count).ToArray(),
@@ -63,7 +63,7 @@ namespace Unrolled
         {
             if (!(fraction > 0 && fraction < 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "Must be in (0, 1).");
             int validation = (int)Math.Round(Count * fraction);
-            if (validation < 1 || validation >= Count) throw new ArgumentException($"A split of {fraction} leaves no samples on one side of {Count}.", nameof(fraction));
+            if (validation < 1 || validation >= Count) throw new ArgumentException($"A split of {fraction} of {DataChecks.Count(Count, "sample")} leaves none on one side.", nameof(fraction));
             return (Slice(0, Count - validation), Slice(Count - validation, validation));
         }
     }

@@ -7,7 +7,8 @@ namespace Unrolled
     /// <summary>What went wrong (or is about to) in a training run; thresholds after AUTOTRAINER (ICSE 2021).</summary>
     public enum DiagnosisKind
     {
-        /// <summary>The loss or a gradient became NaN or infinite; training stopped with the last good weights.</summary>
+        /// <summary>An output, the loss, a gradient or a parameter became NaN or infinite (or a parameter was before training):
+        /// training stopped with finite weights. Reported whatever <see cref="FitOptions.Diagnose"/> says.</summary>
         NonFinite,
         /// <summary>‖∂L/∂W‖ of the first trainable layer is more than 70 times that of the last.</summary>
         ExplodingGradients,
@@ -21,8 +22,12 @@ namespace Unrolled
         UnscaledInputs,
         /// <summary>Some features never change: they carry no information.</summary>
         ConstantFeatures,
-        /// <summary>The validation loss rose for two epochs while the training loss fell.</summary>
+        /// <summary>The validation loss stayed at least 5 % above its best for 3 epochs while the training loss kept falling
+        /// below its value at that best epoch (a trend, as EarlyStopping's patience and min_delta, not one noisy epoch).</summary>
         Overfitting,
+        /// <summary>The mean loss of the last 25 steps is more than 10 times the loss of the first step (before any update):
+        /// the loss is exploding, and the learning rate is the first suspect (the lesson's story).</summary>
+        ExplodingLoss,
     }
 
     /// <summary>One diagnosis, with a plain-English message that says what to do.</summary>
@@ -64,12 +69,20 @@ namespace Unrolled
     {
         private const double ExplodingRatio = 70, VanishingRatio = 1e-3, VanishingNorm = 1e-4, DeadShare = 0.7, UnscaledLimit = 10;
         private const int CheckEvery = 25, MinimumBatchForDeadUnits = 16;
+        /// <summary>An exploding loss: the last <see cref="CheckEvery"/> steps' mean loss over the first step's loss.</summary>
+        private const double ExplodingLossRatio = 10;
+        /// <summary>Overfitting: epochs the validation loss must stay above its best, and by how much (relative).</summary>
+        internal const int OverfittingPatience = 3;
+        internal const double OverfittingMinRise = 0.05;
 
         private readonly INetwork<T> _network;
         private readonly Action<Diagnosis> _report;
         private readonly HashSet<string> _reportedThisEpoch = new HashSet<string>(StringComparer.Ordinal);
         private readonly List<EpochResult> _epochs = new List<EpochResult>();
         private int _epoch;
+        private bool _overfittingReported;
+        private double _initialLoss = double.NaN, _recentLossSum;
+        private int _recentLossCount;
 
         public Diagnostician(INetwork<T> network, Action<Diagnosis> report)
         {
@@ -109,20 +122,12 @@ namespace Unrolled
             _reportedThisEpoch.Clear();
         }
 
-        /// <summary>After Backward, before the optimiser step. Returns false when training must stop (non-finite values).</summary>
-        public bool AfterBackward(long step, int batchSize, double loss, double learningRate)
+        /// <summary>After Backward (finite loss and gradients: <see cref="NonFiniteGuard{T}"/> saw to that), before the optimiser step.</summary>
+        public void AfterBackward(long step, int batchSize, double loss, double learningRate)
         {
             Span<T> gradients = _network.Gradients;
             IReadOnlyList<LayerInfo> layers = _network.Layers;
-            if (double.IsNaN(loss) || double.IsInfinity(loss) || !Finite(gradients))
-            {
-                LayerInfo? culprit = FirstNonFiniteLayer(layers);
-                string where = culprit is null ? "the loss" : $"layer {culprit.Name} ({culprit.Description})";
-                _report(new Diagnosis(DiagnosisKind.NonFinite, _epoch, step, culprit, loss,
-                    $"The loss became {F(loss)} at epoch {_epoch}, step {step}; the first non-finite values came from {where}. " +
-                    $"The learning rate ({F(learningRate)}) is very likely too high: try {F(learningRate / 10)}, clip gradients, or add BatchNorm. Training stopped and kept the weights of the last good step."));
-                return false;
-            }
+            CheckLossTrend(step, loss, learningRate);
 
             if (step == 0 && _network.Loss == Loss.CrossEntropy && _network.OutputSize > 1)
             {
@@ -132,20 +137,52 @@ namespace Unrolled
                         $"The first batch's loss is {F(loss)}; an untrained softmax over {_network.OutputSize} classes should give about ln({_network.OutputSize}) = {F(expected)}. Check the initialisation (weights too large?) and the input scaling."));
             }
 
-            if (step % CheckEvery != 0) return true;
+            if (step % CheckEvery != 0) return;
             CheckGradientFlow(step, layers, gradients);
             if (batchSize >= MinimumBatchForDeadUnits) CheckDeadReLUs(step, batchSize, layers);
-            return true;
+        }
+
+        /// <summary>The loss of step 0 (before any update) is the reference; every <see cref="CheckEvery"/> steps, the mean loss
+        /// of the last ones is compared with it (a mean, so one bad batch does not count).</summary>
+        private void CheckLossTrend(long step, double loss, double learningRate)
+        {
+            if (step == 0)
+            {
+                _initialLoss = loss;
+                return;
+            }
+            _recentLossSum += loss;
+            if (++_recentLossCount < CheckEvery) return;
+            double recent = _recentLossSum / _recentLossCount, ratio = recent / _initialLoss;
+            _recentLossSum = 0;
+            _recentLossCount = 0;
+            if (_initialLoss > 0 && ratio > ExplodingLossRatio)
+                Once("exploding-loss", () => new Diagnosis(DiagnosisKind.ExplodingLoss, _epoch, step, null, ratio,
+                    $"The loss is exploding: {F(recent)} on average over the last {CheckEvery} steps, {F(ratio)} times the first step's {F(_initialLoss)}. " +
+                    $"The learning rate ({F(learningRate)}) is the first suspect: try {F(learningRate / 10)}. Clipping gradients (ClipNorm) and BatchNorm also help."));
         }
 
         public void AfterEpoch(EpochResult result)
         {
             _epochs.Add(result);
             int n = _epochs.Count;
-            if (n < 3 || _epochs[n - 1].ValidationLoss is not double v2 || _epochs[n - 2].ValidationLoss is not double v1 || _epochs[n - 3].ValidationLoss is not double v0) return;
-            if (v2 > v1 && v1 > v0 && _epochs[n - 1].Loss < _epochs[n - 2].Loss && _epochs[n - 2].Loss < _epochs[n - 3].Loss)
-                Once("overfitting", () => new Diagnosis(DiagnosisKind.Overfitting, _epoch, 0, null, v2 - v0,
-                    $"Validation loss rose from {F(v0)} to {F(v2)} over two epochs while the training loss kept falling: the network is memorising the training set. Add Dropout, use EarlyStopping(restoreBestWeights: true) or ReduceLROnPlateau, or get more data."));
+            // The best validation loss before the last Patience epochs: overfitting when each of those stayed at least
+            // MinRise above it while the training loss went on falling below its value at the best epoch.
+            if (_overfittingReported || n <= OverfittingPatience || result.ValidationLoss is null) return;
+            int best = -1;
+            for (int e = 0; e < n - OverfittingPatience; e++)
+                if (_epochs[e].ValidationLoss is double v && (best < 0 || v < _epochs[best].ValidationLoss!.Value)) best = e;
+            if (best < 0) return;
+            double bestLoss = _epochs[best].ValidationLoss!.Value, threshold = bestLoss * (1 + OverfittingMinRise);
+            for (int e = n - OverfittingPatience; e < n; e++)
+                if (_epochs[e].ValidationLoss is not double v || !(v >= threshold)) return;
+            if (!(result.Loss < _epochs[best].Loss)) return;
+            _overfittingReported = true; // once per run: the trend, once established, holds for every later epoch
+            double now = result.ValidationLoss.Value;
+            _report(new Diagnosis(DiagnosisKind.Overfitting, _epoch, 0, null, now / bestLoss - 1,
+                $"Validation loss has stayed above its best ({F(bestLoss)}, epoch {_epochs[best].Epoch}) for {OverfittingPatience} epochs, now {F(now)} (+{now / bestLoss - 1:P0}), " +
+                $"while the training loss fell from {F(_epochs[best].Loss)} to {F(result.Loss)}: the network is memorising the training set. " +
+                "Add Dropout, use EarlyStopping(restoreBestWeights: true) or ReduceLROnPlateau, or get more data."));
         }
 
         private void CheckGradientFlow(long step, IReadOnlyList<LayerInfo> layers, Span<T> gradients)
@@ -190,30 +227,9 @@ namespace Unrolled
             }
         }
 
-        private LayerInfo? FirstNonFiniteLayer(IReadOnlyList<LayerInfo> layers)
-        {
-            foreach (LayerInfo layer in layers)
-                if (!Finite(_network.LayerOutput(layer.Index))) return layer;
-            for (int i = layers.Count - 1; i >= 0; i--) // forward was finite: the backward pass overflowed
-                if (layers[i].ParameterCount > 0 && !Finite(_network.Gradients.Slice(layers[i].ParameterOffset, layers[i].ParameterCount))) return layers[i];
-            return null;
-        }
-
         private void Once(string key, Func<Diagnosis> create)
         {
             if (_reportedThisEpoch.Add(key)) _report(create());
-        }
-
-        /// <summary>Whether every value is finite: x·0 is 0 for finite x and NaN otherwise, so one SIMD sum of x·0 tells
-        /// (cheap enough to run on the gradients after every step).</summary>
-        private static bool Finite(ReadOnlySpan<T> values)
-        {
-            ReadOnlySpan<System.Numerics.Vector<T>> vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<T, System.Numerics.Vector<T>>(values);
-            System.Numerics.Vector<T> zero = System.Numerics.Vector<T>.Zero, probe = zero;
-            foreach (System.Numerics.Vector<T> v in vectors) probe += v * zero;
-            double total = Scalar<T>.ToDouble(System.Numerics.Vector.Dot(probe, System.Numerics.Vector<T>.One));
-            for (int i = vectors.Length * System.Numerics.Vector<T>.Count; i < values.Length; i++) total += Scalar<T>.ToDouble(values[i]) * 0;
-            return !double.IsNaN(total);
         }
 
         /// <summary>‖∂L/∂W‖ of a Dense layer's weights (bias left out), or of all the parameters of another layer.</summary>

@@ -21,7 +21,7 @@ namespace Unrolled
         public int Seed { get; set; }
 
         /// <summary>Fraction of the training data (its last samples, before shuffling) held out for validation when no
-        /// validation set is passed (Keras <c>validation_split</c>). Default 0.</summary>
+        /// validation set is passed (Keras <c>validation_split</c>): 0 (the default, none) or in (0, 1); anything else is refused.</summary>
         public double ValidationSplit { get; set; }
 
         /// <summary>Called after every epoch (EarlyStopping, ReduceLROnPlateau, …).</summary>
@@ -34,11 +34,16 @@ namespace Unrolled
         /// <summary>Report progress every this many batches (and at the end of each epoch). Default 20.</summary>
         public int ReportEveryBatches { get; set; } = 20;
 
-        /// <summary>Watch the run for NaN/Inf, exploding or vanishing gradients, dead ReLUs, a bad initial loss, unscaled or
-        /// constant inputs and overfitting (<see cref="DiagnosisKind"/>). Default true. A non-finite loss or gradient
-        /// always stops training before the bad step, keeping the last good weights. Diagnosis reads the gradients between
-        /// the backward pass and the update, so it also keeps plain SGD from running fused into the backward pass
-        /// (<see cref="Optimizer.FusesIntoBackward"/>; same weights either way, the fused step is faster at small batches).</summary>
+        /// <summary>Watch the run for an exploding loss, exploding or vanishing gradients, dead ReLUs, a bad initial loss,
+        /// unscaled or constant inputs and overfitting (<see cref="DiagnosisKind"/>). Default true. Diagnosis reads the
+        /// gradients between the backward pass and the update, so it also keeps plain SGD from running fused into the
+        /// backward pass (<see cref="Optimizer.FusesIntoBackward"/>; same weights either way, the fused step is faster at
+        /// small batches).
+        /// <para>NaN and infinity are handled whatever this says: a non-finite output, loss, gradient or parameter always
+        /// stops training with a <see cref="DiagnosisKind.NonFinite"/> diagnosis naming the input, layer or parameter. The
+        /// network keeps finite weights: those before the failing step when the failure shows before the update (a non-finite
+        /// pass, loss or gradient), else the last checkpoint (taken at most every 256 samples) when an update itself
+        /// overflowed.</para></summary>
         public bool Diagnose { get; set; } = true;
 
         /// <summary>Called with each diagnosis as it is made (also collected in <see cref="TrainingHistory.Diagnoses"/>).</summary>
@@ -201,23 +206,15 @@ namespace Unrolled
             if (training is null) throw new ArgumentNullException(nameof(training));
             if (optimizer is null) throw new ArgumentNullException(nameof(optimizer));
             options ??= new FitOptions();
-            if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be at least 1.");
-            if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
-            if (options.GradientNormsEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.GradientNormsEvery, "GradientNormsEvery must be 0 (off) or positive.");
-            if (validation is null && options.ValidationSplit > 0) (training, validation) = training.Split(options.ValidationSplit);
-            CheckShapes(network, training);
-            CheckFinite(training, nameof(training));
-            if (validation != null)
-            {
-                CheckShapes(network, validation);
-                CheckFinite(validation, nameof(validation));
-            }
+            CheckOptions(options);
+            if (validation is null && options.ValidationSplit > 0) (training, validation) = SplitForValidation(training, options.ValidationSplit);
+            bool useLabels = DataChecks.Check(network, training, nameof(training));
+            if (validation != null) DataChecks.Check(network, validation, nameof(validation));
             foreach (IEpochCallback callback in options.Callbacks)
             {
                 if (callback is ReduceLROnPlateau plateau && optimizer.Schedule is null) optimizer.Schedule = plateau; // Keras sets optimizer.lr
             }
 
-            bool useLabels = UsesLabels(network, training);
             int n = training.Count, inputSize = network.InputSize, outputSize = network.OutputSize;
             int batchSize = Math.Min(options.BatchSize, n);
             int batches = (n + batchSize - 1) / batchSize;
@@ -231,22 +228,39 @@ namespace Unrolled
             var clock = new Stopwatch();
             bool stopped = false, halted = false;
             var diagnoses = new List<Diagnosis>();
+            Action<Diagnosis>? notify = options.OnDiagnosis;
+            void Report(Diagnosis d)
+            {
+                diagnoses.Add(d);
+                notify?.Invoke(d);
+            }
             var normLayers = new List<LayerInfo>();
             foreach (LayerInfo layer in network.Layers) if (layer.ParameterCount > 0) normLayers.Add(layer);
             var norms = new List<GradientNormRecord>();
+            var guard = new NonFiniteGuard<T>(network, batchSize);
+            int epoch = 0;
+            bool Halt(string? message, long step, double loss)
+            {
+                if (message is null) return false;
+                Report(new Diagnosis(DiagnosisKind.NonFinite, epoch, step, guard.Culprit, loss, $"Epoch {epoch}: {message}"));
+                stopped = halted = true;
+                return true;
+            }
+            if (Halt(guard.BeforeTraining(), 0, double.NaN))
+                return new TrainingHistory(history, true, diagnoses, normLayers, norms);
             Diagnostician<T>? doctor = null;
             if (options.Diagnose)
             {
-                Action<Diagnosis>? notify = options.OnDiagnosis;
-                doctor = new Diagnostician<T>(network, d => { diagnoses.Add(d); notify?.Invoke(d); });
+                doctor = new Diagnostician<T>(network, Report);
                 doctor.BeforeTraining(training);
             }
 
             // Plain SGD runs inside the backward pass (same weights to the bit, no gradient buffer round trip) unless
             // something needs to see the gradients between backward pass and update.
             bool fused = optimizer.FusesIntoBackward && doctor is null && options.GradientNormsEvery == 0;
+            double lastLoss = 0;
 
-            for (int epoch = 1; epoch <= options.Epochs && !stopped; epoch++)
+            for (epoch = 1; epoch <= options.Epochs && !stopped; epoch++)
             {
                 if (options.Shuffle) Shuffle(order, ref random);
                 doctor?.StartEpoch(epoch);
@@ -265,31 +279,34 @@ namespace Unrolled
                         else training.Targets.AsSpan(sample * outputSize, outputSize).CopyTo(targets.AsSpan(b * outputSize));
                     }
 
+                    long step = optimizer.Iterations;
+                    double rate = optimizer.CurrentLearningRate;
+                    guard.BeforePass();
                     ReadOnlySpan<T> outputs = network.ForwardTraining(inputs.AsSpan(0, m * inputSize), m);
+                    if (Halt(guard.AfterPass(step, outputs, inputs.AsSpan(0, m * inputSize), rate), step, double.NaN)) break;
                     correct += useLabels
                         ? Metrics.CountCorrect(outputs, labels.AsSpan(0, m), outputSize)
                         : Metrics.CountCorrect(outputs, targets.AsSpan(0, m * outputSize), outputSize, network.Loss);
-                    T loss;
+                    double loss;
                     if (fused)
                     {
-                        loss = useLabels
-                            ? network.BackwardSgd(labels.AsSpan(0, m), optimizer.CurrentLearningRate)
-                            : network.BackwardSgd(targets.AsSpan(0, m * outputSize), optimizer.CurrentLearningRate);
+                        loss = Scalar<T>.ToDouble(useLabels
+                            ? network.BackwardSgd(labels.AsSpan(0, m), rate)
+                            : network.BackwardSgd(targets.AsSpan(0, m * outputSize), rate));
                         optimizer.CountFusedStep();
+                        if (!(Math.Abs(loss) <= double.MaxValue) && Halt(guard.AfterUpdate(step, loss, rate), step, loss)) break;
                     }
                     else
                     {
-                        loss = useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize));
-                        if (doctor != null && !doctor.AfterBackward(optimizer.Iterations, m, Scalar<T>.ToDouble(loss), optimizer.CurrentLearningRate))
-                        {
-                            stopped = halted = true; // a non-finite loss or gradient: stop before the step, keeping the last good weights
-                            break;
-                        }
-                        if (options.GradientNormsEvery > 0 && optimizer.Iterations % options.GradientNormsEvery == 0)
-                            norms.Add(new GradientNormRecord(epoch, optimizer.Iterations, GradientNorms(network, normLayers)));
+                        loss = Scalar<T>.ToDouble(useLabels ? network.Backward(labels.AsSpan(0, m)) : network.Backward(targets.AsSpan(0, m * outputSize)));
+                        if (Halt(guard.BeforeUpdate(step, loss, checkGradients: true, rate), step, loss)) break;
+                        doctor?.AfterBackward(step, m, loss, rate);
+                        if (options.GradientNormsEvery > 0 && step % options.GradientNormsEvery == 0)
+                            norms.Add(new GradientNormRecord(epoch, step, GradientNorms(network, normLayers)));
                         optimizer.Step(network);
                     }
-                    lossSum += Scalar<T>.ToDouble(loss) * m;
+                    lastLoss = loss;
+                    lossSum += loss * m;
                     seen += m;
 
                     if (options.Progress != null && (batch + 1) % Math.Max(1, options.ReportEveryBatches) == 0 && batch + 1 < batches)
@@ -299,7 +316,7 @@ namespace Unrolled
                 clock.Stop();
                 if (seen == 0) break; // stopped on the first batch of the epoch: no metrics to report
 
-                Evaluation? check = validation is null ? null : network.Evaluate(validation);
+                Evaluation? check = validation is null ? null : Measure(network, validation, EvaluationBatch, checkData: false);
                 var result = new EpochResult(epoch, lossSum / seen, Metrics.Accuracy(correct, seen, network, useLabels), check?.Loss, check?.Accuracy,
                     optimizer.Schedule?.LearningRate(Math.Max(0, optimizer.Iterations - 1)) ?? optimizer.LearningRate, clock.Elapsed.TotalSeconds, n);
                 history.Add(result);
@@ -307,26 +324,35 @@ namespace Unrolled
                 foreach (IEpochCallback callback in options.Callbacks) stopped |= callback.OnEpochEnd(network, result);
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result.SamplesPerSecond, result));
             }
+            // The last update (or a callback restoring weights) is seen by no later forward pass: check it once.
+            epoch = Math.Max(1, history.Count);
+            if (!halted) Halt(guard.AfterUpdate(optimizer.Iterations, lastLoss, optimizer.CurrentLearningRate), optimizer.Iterations, lastLoss);
             return new TrainingHistory(history, stopped && (halted || history.Count < options.Epochs), diagnoses, normLayers, norms);
         }
 
-        /// <summary>Loss and accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>
-        public static Evaluation Evaluate<T>(this INetwork<T> network, Dataset<T> data, int batchSize = EvaluationBatch) where T : struct
+        /// <summary>Loss and accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode. The data is
+        /// checked as <see cref="Fit{T}"/> checks it (shapes, labels in range, finite features and targets). When an output
+        /// is not finite (the network's weights overflowed or hold NaN), the loss and the accuracy are NaN: a NaN is reported
+        /// as such, never turned into a class.</summary>
+        public static Evaluation Evaluate<T>(this INetwork<T> network, Dataset<T> data, int batchSize = EvaluationBatch) where T : struct =>
+            Measure(network, data, batchSize, checkData: true);
+
+        private static Evaluation Measure<T>(INetwork<T> network, Dataset<T> data, int batchSize, bool checkData) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            if (data is null) throw new ArgumentNullException(nameof(data));
             if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Must be at least 1.");
-            CheckShapes(network, data);
-            bool useLabels = UsesLabels(network, data);
+            bool useLabels = checkData ? DataChecks.Check(network, data, nameof(data)) : DataChecks.UsesLabels(network, data);
             int inputSize = network.InputSize, outputSize = network.OutputSize;
             var outputs = new T[Math.Min(batchSize, data.Count) * outputSize];
             double lossSum = 0;
             long correct = 0;
+            bool finite = true;
             for (int start = 0; start < data.Count; start += batchSize)
             {
                 int m = Math.Min(batchSize, data.Count - start);
                 Span<T> batchOutputs = outputs.AsSpan(0, m * outputSize);
                 network.Forward(data.Features.AsSpan(start * inputSize, m * inputSize), batchOutputs, m);
+                finite &= NonFinite.AllFinite<T>(batchOutputs);
                 if (useLabels)
                 {
                     ReadOnlySpan<int> labels = data.Labels.AsSpan(start, m);
@@ -340,39 +366,55 @@ namespace Unrolled
                     correct += Metrics.CountCorrect(batchOutputs, targets, outputSize, network.Loss);
                 }
             }
+            if (!finite) return new Evaluation(double.NaN, double.NaN, data.Count);
             double meanLoss = network.Loss == Loss.CrossEntropy ? lossSum / data.Count : lossSum / ((double)data.Count * outputSize);
             return new Evaluation(meanLoss, Metrics.Accuracy(correct, data.Count, network, useLabels), data.Count);
         }
 
-        /// <summary>Inference outputs for every sample of <paramref name="features"/> (sample-major).</summary>
+        /// <summary>Inference outputs for every sample of <paramref name="features"/> (sample-major), checked as
+        /// <see cref="Fit{T}"/> checks its data (a whole number of samples, finite values).</summary>
         public static T[] Predict<T>(this INetwork<T> network, T[] features) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            if (features is null || features.Length % network.InputSize != 0)
-                throw new ArgumentException($"Features must be a whole number of samples of {network.InputSize}.", nameof(features));
-            int count = features.Length / network.InputSize;
+            if (features is null) throw new ArgumentNullException(nameof(features));
+            int count = DataChecks.CheckFeatures<T>(network, features, nameof(features));
             var outputs = new T[count * network.OutputSize];
             if (count > 0) network.Forward(features, outputs, count);
             return outputs;
         }
 
-        /// <summary>The most probable class of one sample (argmax of the outputs; for one sigmoid output, 1 when ≥ 0.5).</summary>
+        /// <summary>The most probable class of one sample (argmax of the outputs; for one sigmoid output, 1 when ≥ 0.5). The
+        /// input is checked as <see cref="Fit{T}"/> checks its data; a non-finite output is an
+        /// <see cref="InvalidOperationException"/>, never a class.</summary>
         public static int PredictClass<T>(this INetwork<T> network, ReadOnlySpan<T> input) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
+            if (DataChecks.CheckFeatures(network, input, nameof(input)) != 1)
+                throw new ArgumentException($"Expected one sample of {network.InputSize:N0} features, got {DataChecks.Count(input.Length, "value")}.", nameof(input));
             T[] output = new T[network.OutputSize];
             network.Forward(input, output);
-            return Metrics.Class(output, network.OutputSize);
+            return Class(network, output, 0);
         }
 
-        /// <summary>The most probable class of every sample.</summary>
+        /// <summary>The most probable class of every sample (see <see cref="PredictClass{T}"/>).</summary>
         public static int[] PredictClasses<T>(this INetwork<T> network, T[] features) where T : struct
         {
             T[] outputs = network.Predict(features);
             int outputSize = network.OutputSize;
             var classes = new int[outputs.Length / outputSize];
-            for (int i = 0; i < classes.Length; i++) classes[i] = Metrics.Class(outputs.AsSpan(i * outputSize, outputSize), outputSize);
+            for (int i = 0; i < classes.Length; i++) classes[i] = Class(network, outputs.AsSpan(i * outputSize, outputSize), i);
             return classes;
+        }
+
+        private static int Class<T>(INetwork<T> network, ReadOnlySpan<T> output, int sample) where T : struct
+        {
+            if (!NonFinite.AllFinite(output))
+            {
+                (LayerInfo? layer, int index) = NonFinite.FirstParameter(network);
+                string why = layer is null ? "the forward pass overflowed" : $"{NonFinite.DescribeParameter(layer, index)} is not finite";
+                throw new InvalidOperationException($"The outputs of sample {sample:N0} are not finite ({why}): there is no class to predict.");
+            }
+            return Metrics.Class(output, network.OutputSize);
         }
 
         private static double[] GradientNorms<T>(INetwork<T> network, List<LayerInfo> layers) where T : struct
@@ -382,33 +424,30 @@ namespace Unrolled
             return norms;
         }
 
-        private static bool UsesLabels<T>(INetwork<T> network, Dataset<T> data) where T : struct =>
-            data.Labels != null && (network.Loss == Loss.CrossEntropy || data.Targets is null);
-
-        private static void CheckShapes<T>(INetwork<T> network, Dataset<T> data) where T : struct
+        private static void CheckOptions(FitOptions options)
         {
-            if (data.InputSize != network.InputSize)
-                throw new ArgumentException($"The data has {data.InputSize} features per sample; the network expects {network.InputSize}.");
-            if (data.Targets != null && data.TargetSize != network.OutputSize)
-                throw new ArgumentException($"The data has {data.TargetSize} targets per sample; the network has {network.OutputSize} outputs.");
-            if (data.Count == 0) throw new ArgumentException("The dataset is empty.");
+            static void AtLeast(int value, int minimum, string name, string what)
+            {
+                if (value < minimum)
+                    throw new ArgumentOutOfRangeException("options", value, $"FitOptions.{name} is {value}; it must be {what}.");
+            }
+            AtLeast(options.Epochs, 1, nameof(FitOptions.Epochs), "at least 1");
+            AtLeast(options.BatchSize, 1, nameof(FitOptions.BatchSize), "at least 1");
+            AtLeast(options.GradientNormsEvery, 0, nameof(FitOptions.GradientNormsEvery), "0 (off) or positive");
+            double split = options.ValidationSplit;
+            if (!(split >= 0 && split < 1))
+                throw new ArgumentOutOfRangeException("options", split,
+                    $"FitOptions.ValidationSplit is {split.ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be 0 (no split) or a fraction in (0, 1).");
         }
 
-        /// <summary>A NaN or infinite feature or target would turn every gradient into NaN: refuse it up front, naming it.</summary>
-        private static void CheckFinite<T>(Dataset<T> data, string name) where T : struct
+        private static (Dataset<T> Training, Dataset<T> Validation) SplitForValidation<T>(Dataset<T> training, double fraction) where T : struct
         {
-            void Scan(T[] values, int width, string what)
-            {
-                for (int i = 0; i < values.Length; i++)
-                {
-                    double v = Scalar<T>.ToDouble(values[i]);
-                    if (double.IsNaN(v) || double.IsInfinity(v))
-                        throw new ArgumentException($"The {name} data's {what} {i % width} of sample {i / width} is {v}: " +
-                                                    "non-finite inputs make every gradient NaN. Clean or impute the data first.", name);
-                }
-            }
-            Scan(data.Features, data.InputSize, "feature");
-            if (data.Targets != null) Scan(data.Targets, data.TargetSize, "target");
+            int held = (int)Math.Round(training.Count * fraction);
+            if (held < 1 || held >= training.Count)
+                throw new ArgumentException($"FitOptions.ValidationSplit = {fraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} of " +
+                                            $"{DataChecks.Count(training.Count, "sample")} holds out {DataChecks.Count(held, "sample")}: " +
+                                            "both training and validation need at least one.", "options");
+            return training.Split(fraction);
         }
 
         private static void Shuffle(int[] order, ref SplitMix64 random)

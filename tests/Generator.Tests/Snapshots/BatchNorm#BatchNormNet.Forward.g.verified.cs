@@ -19,7 +19,7 @@ partial class BatchNormNet
     {
         CheckBatch(inputs.Length, batchSize);
         if (outputs.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + (batchSize * OutputSize) + " outputs (" + batchSize + " samples × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
+            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "output") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
         _hasTrainingPass = false;
         for (int start = 0; start < batchSize; start += InferenceChunk)
         {
@@ -50,8 +50,11 @@ partial class BatchNormNet
     {
         if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if ((long)batchSize * InputSize != inputLength)
-            throw new global::System.ArgumentException("Expected " + ((long)batchSize * InputSize) + " inputs (" + batchSize + " samples × " + InputSize + " features), got " + inputLength + ".", "inputs");
+            throw new global::System.ArgumentException("Expected " + Count((long)batchSize * InputSize, "input") + " (" + Count(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
     }
+
+    /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
+    private static string Count(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
     /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
     private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)

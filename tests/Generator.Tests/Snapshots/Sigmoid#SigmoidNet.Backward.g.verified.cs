@@ -105,7 +105,7 @@ partial class SigmoidNet
     private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
     {
         if (labels.Length != batchSize)
-            throw new global::System.ArgumentException("Expected " + batchSize + " labels (one per sample), got " + labels.Length + ".", nameof(labels));
+            throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
         for (int b = 0; b < labels.Length; b++)
         {
             if ((uint)labels[b] > 1u)
@@ -116,7 +116,7 @@ partial class SigmoidNet
     private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
     {
         if (targets.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + (batchSize * OutputSize) + " targets (" + batchSize + " samples × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
     }
 
     /// <summary>The mean loss and ∂L/∂z3, for class-index labels.</summary>

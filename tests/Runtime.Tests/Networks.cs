@@ -160,3 +160,16 @@ namespace Unrolled.Runtime.Tests
     [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(16)] [ReLU] [Dense(3)] [Softmax]
     public partial class DeepReLU { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // The same network before and after an edit of one activation: equal counts, another layout (weights-file tests).
+    [Network(3)] [Dense(4)] [ReLU] [Dense(2)] [Softmax]
+    public partial class LayoutBefore { }
+
+    [Network(3)] [Dense(4)] [Tanh] [Dense(2)] [Softmax]
+    public partial class LayoutAfter { }
+
+    [Network(3)] [Dense(4)] [ReLU] [Dense(2)] [Softmax]
+    public partial class LayoutRenamed { }
+}

@@ -44,6 +44,94 @@ namespace Unrolled.Runtime.Tests
         {
             LayerGradientError[] errors = Check(create(), seed: name.Length);
             AssertBelow(errors, 1e-6);
+            Assert.All(errors, e => Assert.Equal(GradientVerdict.Pass, e.Verdict));
+        }
+
+        [Fact]
+        public void Finding7_AFloatNetworkWithReLUKinksPassesAndSaysWhereAKinkWasCrossed()
+        {
+            // Before verdicts and kink detection, some of these checks reported relative errors near 0.1 on a correct
+            // backward pass: the float step (1e-2) had moved a ReLU input across 0.
+            int kinked = 0;
+            double worstAtKink = 0;
+            for (int seed = 0; seed < 40; seed++)
+            {
+                var net = new KinkNet();
+                net.InitializeParameters(seed);
+                LayerGradientError[] errors = net.GradientCheck(TestData.NormalSingle(5 * 4, 100 + seed), TestData.Labels(5, 3, 200 + seed), 5);
+                string report = string.Join("\n", errors.Select(e => e.ToString()));
+                Assert.All(errors, e => Assert.True(e.Verdict == GradientVerdict.Pass, report));
+                Assert.All(errors, e => Assert.Contains("check gradients with Precision.Double", e.ToString()));
+                foreach (LayerGradientError e in errors.Where(e => e.KinksCrossed > 0))
+                {
+                    kinked++;
+                    worstAtKink = Math.Max(worstAtKink, e.MaxRelativeErrorAtKinks);
+                    Assert.Contains("crossed a ReLU kink", e.ToString());
+                }
+            }
+            Assert.True(kinked > 0, "no check crossed a kink: the test no longer exercises the detection");
+            Assert.True(worstAtKink > GradientChecker.SinglePass, $"the kinks crossed were harmless ({worstAtKink:E2}): the test no longer shows why they are left out");
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void Finding7_ABackwardPassOffBy1e4InOneLayerFailsInDoubleAndNamesThatLayer(int wrongLayer)
+        {
+            var inner = new SmallKerasD();
+            Perturb(inner, 5);
+            LayerInfo[] trainable = SmallKerasD.Layers.Where(l => l.ParameterCount > 0).ToArray();
+            var skewed = new SkewedGradients(inner, trainable[wrongLayer], 1.0001);
+            LayerGradientError[] errors = GradientChecker.Check<double>(skewed, TestData.Normal(Batch * 6, 6), TestData.Labels(Batch, 4, 7), Batch);
+            string report = string.Join("\n", errors.Select(e => e.ToString()));
+            LayerGradientError failed = Assert.Single(errors, e => e.Verdict == GradientVerdict.Fail);
+            Assert.Equal(trainable[wrongLayer].Name, failed.Layer.Name);
+            Assert.Contains("FAIL", failed.ToString());
+            Assert.All(errors.Where(e => e != failed), e => Assert.True(e.Verdict == GradientVerdict.Pass, report));
+        }
+
+        /// <summary>A real network whose reported gradients of one layer are scaled: a subtly wrong backward pass.</summary>
+        private sealed class SkewedGradients : INetwork<double>
+        {
+            private readonly INetwork<double> _inner;
+            private readonly LayerInfo _layer;
+            private readonly double _scale;
+
+            public SkewedGradients(INetwork<double> inner, LayerInfo layer, double scale)
+            {
+                _inner = inner;
+                _layer = layer;
+                _scale = scale;
+            }
+
+            private double Skew(double loss)
+            {
+                foreach (ref double g in _inner.Gradients.Slice(_layer.ParameterOffset, _layer.ParameterCount)) g *= _scale;
+                return loss;
+            }
+
+            public int InputSize => _inner.InputSize;
+            public int OutputSize => _inner.OutputSize;
+            public int ParameterCount => _inner.ParameterCount;
+            public Loss Loss => _inner.Loss;
+            public IReadOnlyList<LayerInfo> Layers => _inner.Layers;
+            public Span<double> Parameters => _inner.Parameters;
+            public Span<double> Gradients => _inner.Gradients;
+            public Span<double> RunningStatistics => _inner.RunningStatistics;
+            public ulong RandomState { get => _inner.RandomState; set => _inner.RandomState = value; }
+            public void InitializeParameters(int seed) => _inner.InitializeParameters(seed);
+            public void Forward(ReadOnlySpan<double> input, Span<double> output) => _inner.Forward(input, output);
+            public void Forward(ReadOnlySpan<double> inputs, Span<double> outputs, int batchSize) => _inner.Forward(inputs, outputs, batchSize);
+            public ReadOnlySpan<double> ForwardTraining(ReadOnlySpan<double> inputs, int batchSize) => _inner.ForwardTraining(inputs, batchSize);
+            public ReadOnlySpan<double> LayerOutput(int layer) => _inner.LayerOutput(layer);
+            public double Backward(ReadOnlySpan<int> labels) => Skew(_inner.Backward(labels));
+            public double Backward(ReadOnlySpan<double> targets) => Skew(_inner.Backward(targets));
+            public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, int batchSize) => Skew(_inner.ComputeGradients(inputs, labels, batchSize));
+            public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int batchSize) => Skew(_inner.ComputeGradients(inputs, targets, batchSize));
+            public double BackwardSgd(ReadOnlySpan<int> labels, double learningRate) => throw new NotSupportedException();
+            public double BackwardSgd(ReadOnlySpan<double> targets, double learningRate) => throw new NotSupportedException();
         }
 
         [Theory]
@@ -138,6 +226,7 @@ namespace Unrolled.Runtime.Tests
             LayerGradientError[] errors = GradientChecker.Check<double>(fake, new double[1], new int[1], 1);
             Assert.True(errors[0].MaxRelativeError < 1e-8, errors[0].ToString());
             Assert.InRange(errors[1].MaxRelativeError, 0.19, 0.21); // |3θ − 2θ| / (3|θ| + 2|θ|) = 0.2
+            Assert.Equal(new[] { GradientVerdict.Pass, GradientVerdict.Fail }, errors.Select(e => e.Verdict));
         }
 
         /// <summary>Checks at a random point: every parameter moved by N(0, 0.1²), so no bias is exactly 0 and no

@@ -173,3 +173,10 @@ namespace Unrolled.Runtime.Tests
     [Network(3)] [Dense(4)] [ReLU] [Dense(2)] [Softmax]
     public partial class LayoutRenamed { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Issue 13, finding 7: the float network whose gradient check cried wolf at a ReLU kink.
+    [Network(4)] [Dense(7)] [ReLU] [Dense(3)] [Softmax]
+    public partial class KinkNet { }
+}

@@ -94,10 +94,10 @@ namespace Unrolled.Analyzers
 
         /// <summary>Format: <c>"{0}"</c> (a layer after the output activation, or Dropout/BatchNorm last).</summary>
         public static readonly DiagnosticDescriptor LayerAfterOutput = Create("UNR0110",
-            "A layer after the output activation, or Dropout/BatchNorm as the last layer",
+            "A Softmax before the output, a layer after the output activation, or Dropout/BatchNorm as the last layer",
             "{0}",
             DiagnosticCategories.Design, DiagnosticSeverity.Warning,
-            "The output activation shapes what the loss sees; a layer after it undoes that, and Dropout or BatchNorm as the last layer perturbs the predictions themselves (Neurarch R08).");
+            "The output activation shapes what the loss sees; a layer after it undoes that, a Softmax with Dense layers after it squashes hidden features into probabilities, and Dropout or BatchNorm as the last layer perturbs the predictions themselves (Neurarch R08).");
 
         /// <summary>Format: <c>"Dense layer {0} has a bias that the following BatchNorm's β cancels: set UseBias = false"</c>.</summary>
         public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Create("UNR0111",
@@ -127,12 +127,47 @@ namespace Unrolled.Analyzers
             DiagnosticCategories.Design, DiagnosticSeverity.Info,
             "σ'(x) ≤ 0.25: every sigmoid layer shrinks the gradient at least fourfold, so a deep stack learns nothing in its first layers (the lesson §1; AUTOTRAINER vanishing gradient).");
 
+        /// <summary>Format: <c>"{0}: move or remove it"</c> (layer names and what is wrong), for UNR0119–UNR0121.</summary>
+        public static readonly DiagnosticDescriptor TwoBatchNorms = Create("UNR0119",
+            "Two BatchNorm layers in a row",
+            "BatchNorm directly after BatchNorm: the second normalises what the first just normalised, so the first's γ and β are wasted; remove the second [BatchNorm]",
+            DiagnosticCategories.Design, DiagnosticSeverity.Warning,
+            "BatchNorm's output has, per unit, the batch mean β and standard deviation |γ|; a second BatchNorm maps it back to zero mean and unit variance, undoing the first's γ and β (the lesson §4: one BatchNorm per Dense, before the activation).");
+
+        /// <summary>Format: <c>"[Dropout(0)] drops nothing: …"</c>.</summary>
+        public static readonly DiagnosticDescriptor DropoutOfZero = Create("UNR0120",
+            "Dropout with rate 0",
+            "[Dropout(0)] drops nothing: it is the identity in training and inference; remove it, or give it a rate such as 0.2–0.5",
+            DiagnosticCategories.Design, DiagnosticSeverity.Info,
+            "Keras' Dropout(rate) drops each unit with probability rate; at 0 the layer does nothing but copy (Keras allows it, so this is a suggestion, not a warning).");
+
+        /// <summary>Format: <c>"[{0}] is the first layer: it acts on the raw inputs …"</c>.</summary>
+        public static readonly DiagnosticDescriptor ActivationFirst = Create("UNR0121",
+            "An activation as the first layer",
+            "[{0}] is the first layer: it acts on the raw inputs, not on a layer's output ({1}); remove it, or put a [Dense] before it",
+            DiagnosticCategories.Design, DiagnosticSeverity.Warning,
+            "An activation gives a Dense layer's weighted sums their non-linearity. On the raw inputs it only distorts them: ReLU zeroes every negative feature (half of standardised data), sigmoid and tanh squash large ones, softmax turns the features into a distribution.");
+
+        /// <summary>Format: <c>"[{0}] on {1}, which has no [Network] attribute: the layers do nothing; add [Network(inputSize)] to make it a network"</c>.</summary>
+        public static readonly DiagnosticDescriptor LayersWithoutNetwork = Create("UNR0115",
+            "Layer attributes on a class without [Network]",
+            "[{0}] on {1}, which has no [Network] attribute: the layer attributes do nothing; add [Network(inputSize)] to make it a network",
+            DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+            "The generator reads layer attributes only on a class with [Network(inputs)], which gives the input size; without it nothing is generated and the attributes are silently ignored.");
+
         /// <summary>Format: <c>"Learning rate {0} is outside the usual range for {1} ({2} to {3}): too high makes the loss explode, too low never learns"</c>.</summary>
         public static readonly DiagnosticDescriptor LearningRateOutOfRange = Create("UNR0201",
             "Learning rate outside the usual range",
             "Learning rate {0} is outside the usual range for {1} ({2} to {3}): too high makes the loss explode, too low never learns",
             DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
             "The lesson's story: 'when her loss exploded … learning rate too high'. Adaptive optimisers work around 1e-3; plain SGD tolerates up to about 1 (UMLAUT NaNInLoss; TheDeepChecker high_lr/low_lr).");
+
+        /// <summary>Format: <c>"Learning rate {0} is not a positive, finite number: {1} throws ArgumentOutOfRangeException at run time"</c>.</summary>
+        public static readonly DiagnosticDescriptor LearningRateInvalid = Create("UNR0205",
+            "Learning rate not positive and finite",
+            "Learning rate {0} is not a positive, finite number: {1} throws ArgumentOutOfRangeException at run time",
+            DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+            "Gradient descent moves against the gradient by a positive step; the optimisers and schedules refuse 0, negative, NaN and infinite rates when they are constructed or assigned.");
 
         /// <summary>Format: <c>"Adam with weight decay adds λ·θ to the gradient, which Adam then divides by √v̂: use AdamW for decoupled weight decay"</c>.</summary>
         public static readonly DiagnosticDescriptor AdamWithWeightDecay = Create("UNR0202",

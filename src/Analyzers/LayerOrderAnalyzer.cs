@@ -10,27 +10,43 @@ namespace Unrolled.Analyzers
 {
     /// <summary>
     /// Layer order: BatchNorm after an activation (UNR0101), Dropout before BatchNorm (UNR0104) or before the
-    /// activation (UNR0105), two activations in a row (UNR0106), Dense after Dense (UNR0107), a layer after the output
-    /// activation or Dropout/BatchNorm last (UNR0110), an activation right before the output Softmax/Sigmoid (UNR0113).
+    /// activation (UNR0105), two activations in a row (UNR0106), Dense after Dense (UNR0107), a Softmax before the output,
+    /// a layer after the output Softmax or Dropout/BatchNorm last (UNR0110), an activation right before the output
+    /// Softmax/Sigmoid (UNR0113), two BatchNorms in a row (UNR0119), Dropout(0) (UNR0120), an activation as the first
+    /// layer (UNR0121). Each diagnostic sits on the layer its code fix moves, removes or inserts before.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class LayerOrderAnalyzer : NetworkAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            BatchNormAfterActivation, DropoutBeforeBatchNorm, DropoutBeforeActivation, TwoActivations, DenseAfterDense, LayerAfterOutput, ActivationBeforeOutput);
+            BatchNormAfterActivation, DropoutBeforeBatchNorm, DropoutBeforeActivation, TwoActivations, DenseAfterDense, LayerAfterOutput, ActivationBeforeOutput,
+            TwoBatchNorms, DropoutOfZero, ActivationFirst);
 
         private protected override void Analyze(NetworkModel network, Action<Diagnostic> report)
         {
             List<LayerAttribute> layers = network.Layers;
             int last = layers.Count - 1;
             bool IsOutputActivation(int i) => i == last && layers[i].Kind is LayerKind.Softmax or LayerKind.Sigmoid;
+            // The output Softmax: the last one with no Dense after it. Layers after it are after the output; a Softmax
+            // with a Dense after it is in the middle of the network.
+            int lastDense = layers.FindLastIndex(l => l.Kind == LayerKind.Dense);
+            int outputSoftmax = layers.FindLastIndex(l => l.Kind == LayerKind.Softmax);
+            if (outputSoftmax < lastDense) outputSoftmax = -1;
 
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerAttribute layer = layers[i];
                 LayerAttribute? previous = i > 0 ? layers[i - 1] : null;
                 LayerAttribute? next = i < last ? layers[i + 1] : null;
+
+                if (outputSoftmax >= 0 && i > outputSoftmax)
+                {
+                    // After the output: whatever the layer is, the mistake is that it is there (and only that is said).
+                    report(Diagnostic.Create(LayerAfterOutput, network.LocationOf(i), NetworkModel.Properties(i),
+                        $"[{layer.Name}] after the output Softmax: Softmax produces the output probabilities; remove [{layer.Name}]"));
+                    continue;
+                }
 
                 if (layer.Kind == LayerKind.BatchNorm && previous is { IsActivation: true } activation)
                     report(Diagnostic.Create(BatchNormAfterActivation, network.LocationOf(i), NetworkModel.Properties(i, i - 1), activation.Name));
@@ -45,27 +61,80 @@ namespace Unrolled.Analyzers
                 if (layer.Kind == LayerKind.Dropout && next is { IsActivation: true } following && !IsOutputActivation(i + 1))
                     report(Diagnostic.Create(DropoutBeforeActivation, network.LocationOf(i), NetworkModel.Properties(i, i + 1), following.Name));
 
-                if (layer.IsActivation && previous is { IsActivation: true } before && !IsOutputActivation(i))
+                if (layer.IsActivation && previous is { IsActivation: true } before && !IsOutputActivation(i)
+                    && !(layer.Kind == LayerKind.Softmax && i < lastDense)) // UNR0110 names a Softmax before the output
                     report(Diagnostic.Create(TwoActivations, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, before.Name));
 
                 if (layer.Kind == LayerKind.Dense)
                 {
+                    // Dense [BatchNorm…] [Dropout…] Dense: the ReLU goes after the BatchNorms and before the Dropouts
+                    // (Dense → BatchNorm → activation → Dropout, the lesson's order).
                     int j = i - 1;
                     while (j >= 0 && layers[j].Kind is LayerKind.BatchNorm or LayerKind.Dropout) j--;
                     if (j >= 0 && layers[j].Kind == LayerKind.Dense)
-                        report(Diagnostic.Create(DenseAfterDense, network.LocationOf(i), NetworkModel.Properties(i), i + 1, j + 1));
+                    {
+                        int insertAt = j + 1;
+                        while (insertAt < i && layers[insertAt].Kind == LayerKind.BatchNorm) insertAt++;
+                        report(Diagnostic.Create(DenseAfterDense, network.LocationOf(i), NetworkModel.Properties(i, insertAt), i + 1, j + 1));
+                    }
                 }
 
-                if (previous is { Kind: LayerKind.Softmax })
+                if (layer.Kind == LayerKind.Softmax && i < lastDense)
                     report(Diagnostic.Create(LayerAfterOutput, network.LocationOf(i), NetworkModel.Properties(i),
-                        $"[{layer.Name}] after Softmax: Softmax produces the output probabilities; remove [{layer.Name}] or move it before [Softmax]"));
+                        "[Softmax] before the output: it squashes the hidden features into probabilities that sum to 1, and the Dense layers after it learn from that; remove this [Softmax] (the output Softmax comes last)"));
                 else if (i == last && layer.Kind is LayerKind.Dropout or LayerKind.BatchNorm)
                     report(Diagnostic.Create(LayerAfterOutput, network.LocationOf(i), NetworkModel.Properties(i),
                         $"{layer.Name} as the last layer changes the predictions themselves: remove [{layer.Name}]"));
 
                 if (IsOutputActivation(i) && previous is { IsActivation: true } clipping)
                     report(Diagnostic.Create(ActivationBeforeOutput, network.LocationOf(i - 1), NetworkModel.Properties(i - 1), clipping.Name, layer.Name));
+
+                if (layer.Kind == LayerKind.BatchNorm && previous is { Kind: LayerKind.BatchNorm })
+                    report(Diagnostic.Create(TwoBatchNorms, network.LocationOf(i), NetworkModel.Properties(i)));
+
+                if (layer.Kind == LayerKind.Dropout && layer.Data.ConstructorArguments.Length > 0 && layer.Data.ConstructorArguments[0].Value is double rate && rate == 0)
+                    report(Diagnostic.Create(DropoutOfZero, network.LocationOf(i), NetworkModel.Properties(i)));
+
+                if (i == 0 && layer.IsActivation)
+                    report(Diagnostic.Create(ActivationFirst, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, FirstLayerEffect(layer.Kind)));
             }
+        }
+
+        private static string FirstLayerEffect(LayerKind kind) => kind switch
+        {
+            LayerKind.ReLU => "ReLU zeroes every negative feature",
+            LayerKind.LeakyReLU => "LeakyReLU shrinks every negative feature",
+            LayerKind.Softmax => "Softmax turns the features into a distribution",
+            _ => $"{kind} squashes the features",
+        };
+    }
+
+    /// <summary>Layer attributes on a class without [Network] (UNR0115): the generator ignores them, so they do nothing.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class MissingNetworkAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(LayersWithoutNetwork);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                INamedTypeSymbol? networkAttribute = start.Compilation.GetTypeByMetadataName(LayerAttributes.NetworkAttributeName);
+                if (networkAttribute is null) return;
+                start.RegisterSymbolAction(symbolContext =>
+                {
+                    var type = (INamedTypeSymbol)symbolContext.Symbol;
+                    foreach (AttributeData attribute in type.GetAttributes())
+                        if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, networkAttribute)) return;
+                    List<LayerAttribute> layers = LayerAttributes.InSourceOrder(type, symbolContext.CancellationToken);
+                    if (layers.Count == 0 || layers[0].Syntax is null) return;
+                    symbolContext.ReportDiagnostic(Diagnostic.Create(LayersWithoutNetwork, layers[0].Syntax!.GetLocation(), layers[0].Name, type.Name));
+                }, SymbolKind.NamedType);
+            });
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -13,9 +14,14 @@ using static Unrolled.Analyzers.DiagnosticDescriptors;
 namespace Unrolled.CodeFixes
 {
     /// <summary>Base of the layer fixers: one code action per diagnostic, titled by <see cref="Title"/>, editing the root;
-    /// the equivalence key is the rule's ID.</summary>
+    /// the equivalence key is the rule's ID. Fix All (document, project, solution) applies the fixes of a document one after
+    /// another, last layer first, each on the tree the previous ones left (<see cref="LayerFixAll"/>), so fixes in one
+    /// class never see stale positions.</summary>
     public abstract class LayerCodeFixer : CodeFixProvider
     {
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => new LayerFixAll(this);
+
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -23,9 +29,7 @@ namespace Unrolled.CodeFixes
             {
                 var found = await LayerSyntax.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
                 if (found is null) continue;
-                (SyntaxNode root, ClassDeclarationSyntax declaration, var layers) = found.Value;
-                int index = LayerSyntax.Index(diagnostic, LayerIndex);
-                if (index < 0 || index >= layers.Count) continue;
+                (SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index) = found.Value;
                 string? title = Title(diagnostic, layers[index]);
                 if (title is null) continue;
                 Document document = context.Document;
@@ -36,16 +40,65 @@ namespace Unrolled.CodeFixes
             }
         }
 
-        /// <summary>The code action's title (also its equivalence key), or null when no fix applies.</summary>
+        /// <summary>Whether this fixer offers a fix for <paramref name="diagnostic"/> (its title is not null).</summary>
+        internal bool Offers(Diagnostic diagnostic, AttributeSyntax layer) => Title(diagnostic, layer) != null;
+
+        /// <summary>The code action's title, or null when no fix applies.</summary>
         private protected abstract string? Title(Diagnostic diagnostic, AttributeSyntax layer);
 
-        private protected abstract SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic);
+        /// <summary>The root with the fix applied; <paramref name="index"/> is the position in <paramref name="layers"/> of the
+        /// layer the diagnostic is on.</summary>
+        internal abstract SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic);
+
+        /// <summary>The position a diagnostic's TargetIndex names, relative to the layer it is on (so it stays right after
+        /// earlier fixes in the same class shifted the layers before it).</summary>
+        private protected static int Target(Diagnostic diagnostic, int index)
+        {
+            int target = LayerSyntax.Index(diagnostic, TargetIndex), layer = LayerSyntax.Index(diagnostic, LayerIndex);
+            return target < 0 || layer < 0 ? -1 : index + (target - layer);
+        }
 
         private protected static string Name(AttributeSyntax attribute) => attribute.Name.ToString();
     }
 
+    /// <summary>
+    /// Fix All for the layer fixers: per document, every diagnostic of the rule is tied to its attribute by an annotation,
+    /// then fixed in turn from the end of the document backwards; the layer list of a class is re-read from the current tree
+    /// before each fix (the layer attributes were annotated from the semantic model once).
+    /// </summary>
+    internal sealed class LayerFixAll : DocumentBasedFixAllProvider
+    {
+        private readonly LayerCodeFixer _fixer;
+
+        public LayerFixAll(LayerCodeFixer fixer) => _fixer = fixer;
+
+        protected override string GetFixAllTitle(FixAllContext fixAllContext) =>
+            $"Fix all {fixAllContext.CodeActionEquivalenceKey ?? string.Join(", ", fixAllContext.DiagnosticIds)} in {fixAllContext.Scope.ToString().ToLowerInvariant()}";
+
+        protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+        {
+            string? key = fixAllContext.CodeActionEquivalenceKey;
+            var chosen = diagnostics.Where(d => (key is null || d.Id == key) && _fixer.FixableDiagnosticIds.Contains(d.Id)).ToList();
+            if (chosen.Count == 0) return document;
+            var prepared = await LayerSyntax.PrepareAsync(document, chosen, fixAllContext.CancellationToken).ConfigureAwait(false);
+            if (prepared is null) return document;
+            (SyntaxNode root, List<(Diagnostic Diagnostic, SyntaxAnnotation Mark)> marks) = prepared.Value;
+            foreach ((Diagnostic diagnostic, SyntaxAnnotation mark) in marks.OrderByDescending(m => m.Diagnostic.Location.SourceSpan.Start))
+            {
+                fixAllContext.CancellationToken.ThrowIfCancellationRequested();
+                if (root.GetAnnotatedNodes(mark).FirstOrDefault() is not AttributeSyntax layer) continue;
+                if (layer.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not ClassDeclarationSyntax declaration) continue;
+                List<AttributeSyntax> layers = LayerSyntax.AnnotatedLayers(declaration);
+                int index = layers.IndexOf(layer);
+                if (index < 0 || !_fixer.Offers(diagnostic, layer)) continue;
+                root = _fixer.Fix(root, declaration, layers, index, diagnostic);
+            }
+            return document.WithSyntaxRoot(root);
+        }
+    }
+
     /// <summary>Moves a layer: BatchNorm before the activation (UNR0101), Dropout after BatchNorm and its activation
-    /// (UNR0104) or after the activation (UNR0105). No fix-all: moves in one class interact.</summary>
+    /// (UNR0104) or after the activation (UNR0105).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
     public sealed class MoveLayerCodeFixer : LayerCodeFixer
     {
@@ -53,54 +106,49 @@ namespace Unrolled.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(BatchNormAfterActivation.Id, DropoutBeforeBatchNorm.Id, DropoutBeforeActivation.Id);
 
-        /// <inheritdoc />
-        public override FixAllProvider? GetFixAllProvider() => null;
-
         private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) =>
             diagnostic.Id == BatchNormAfterActivation.Id ? "Move [BatchNorm] before the activation" : "Move [Dropout] after the activation";
 
-        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
+        internal override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
         {
-            int target = LayerSyntax.Index(diagnostic, TargetIndex);
+            int target = Target(diagnostic, index);
             return target < 0 || target >= layers.Count ? root : LayerSyntax.Move(root, layers, index, target);
         }
     }
 
-    /// <summary>Removes a layer: the second of two activations (UNR0106), a layer after the output or Dropout/BatchNorm
-    /// last (UNR0110), an activation before the output Softmax/Sigmoid (UNR0113).</summary>
+    /// <summary>Removes a layer: the second of two activations (UNR0106), a Softmax before the output, a layer after the
+    /// output or Dropout/BatchNorm last (UNR0110), an activation before the output Softmax/Sigmoid (UNR0113), the second of
+    /// two BatchNorms (UNR0119), Dropout(0) (UNR0120), an activation as the first layer (UNR0121).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
     public sealed class RemoveLayerCodeFixer : LayerCodeFixer
     {
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(TwoActivations.Id, LayerAfterOutput.Id, ActivationBeforeOutput.Id);
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+            ImmutableArray.Create(TwoActivations.Id, LayerAfterOutput.Id, ActivationBeforeOutput.Id, TwoBatchNorms.Id, DropoutOfZero.Id, ActivationFirst.Id);
 
         private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) => $"Remove [{Name(layer)}]";
 
-        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic) =>
+        internal override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic) =>
             LayerSyntax.Remove(root, layers[index]);
     }
 
-    /// <summary>Inserts [ReLU] between two Dense layers (UNR0107) or appends [Softmax] (UNR0103).</summary>
+    /// <summary>Inserts [ReLU] between two Dense layers, after the first one's BatchNorm and before its Dropout (UNR0107),
+    /// or appends [Softmax] (UNR0103).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
     public sealed class InsertLayerCodeFixer : LayerCodeFixer
     {
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DenseAfterDense.Id, CrossEntropyWithoutSoftmax.Id);
 
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
         private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) =>
             diagnostic.Id == DenseAfterDense.Id ? "Insert [ReLU] between the Dense layers" : "Append [Softmax]";
 
-        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic) =>
-            diagnostic.Id == DenseAfterDense.Id
-                ? LayerSyntax.Insert(root, declaration, layers[index], "ReLU", after: false)
-                : LayerSyntax.Insert(root, declaration, layers[index], "Softmax", after: true);
+        internal override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
+        {
+            if (diagnostic.Id != DenseAfterDense.Id) return LayerSyntax.Insert(root, declaration, layers[index], "Softmax", after: true);
+            int target = Target(diagnostic, index);
+            return LayerSyntax.Insert(root, declaration, layers[target >= 0 && target <= index ? target : index], "ReLU", after: false);
+        }
     }
 
     /// <summary>Edits an attribute argument: Loss = CrossEntropy on [Network] (UNR0102), UseBias = false (UNR0111),
@@ -111,9 +159,6 @@ namespace Unrolled.CodeFixes
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(SoftmaxWithoutCrossEntropy.Id, BiasBeforeBatchNorm.Id, InitUnsuited.Id);
 
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
         private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer)
         {
             if (diagnostic.Id == SoftmaxWithoutCrossEntropy.Id) return "Set Loss = Loss.CrossEntropy";
@@ -121,7 +166,7 @@ namespace Unrolled.CodeFixes
             return diagnostic.Properties.TryGetValue(Init, out string? init) ? $"Set Init = Init.{init}" : null;
         }
 
-        private protected override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, System.Collections.Generic.List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
+        internal override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
         {
             if (diagnostic.Id == SoftmaxWithoutCrossEntropy.Id)
             {

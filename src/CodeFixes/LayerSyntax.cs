@@ -20,21 +20,57 @@ namespace Unrolled.CodeFixes
     /// </summary>
     internal static class LayerSyntax
     {
-        /// <summary>The class declaration a diagnostic points into, and its layer attributes in source order.</summary>
-        public static async Task<(SyntaxNode Root, ClassDeclarationSyntax Class, List<AttributeSyntax> Layers)?> FindAsync(
+        /// <summary>Marks the layer attributes of the classes a Fix All edits, so they are found again in edited trees.</summary>
+        private const string LayerMarkKind = "Unrolled.Layer";
+
+        private static bool IsLayer(AttributeSyntax attribute, SemanticModel model, CancellationToken cancellationToken) =>
+            LayerAttributes.KindOf(model.GetTypeInfo(attribute, cancellationToken).Type as INamedTypeSymbol) != null;
+
+        /// <summary>The class declaration a diagnostic points into, its layer attributes in source order, and the position
+        /// among them of the layer the diagnostic is on.</summary>
+        public static async Task<(SyntaxNode Root, ClassDeclarationSyntax Class, List<AttributeSyntax> Layers, int Index)?> FindAsync(
             Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root is null || model is null) return null;
-            ClassDeclarationSyntax? declaration = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<ClassDeclarationSyntax>();
+            SyntaxNode located = root.FindNode(diagnostic.Location.SourceSpan);
+            ClassDeclarationSyntax? declaration = located.FirstAncestorOrSelf<ClassDeclarationSyntax>();
             if (declaration is null) return null;
-            var layers = declaration.AttributeLists
-                .SelectMany(list => list.Attributes)
-                .Where(attribute => LayerAttributes.KindOf(model.GetTypeInfo(attribute, cancellationToken).Type as INamedTypeSymbol) != null)
-                .ToList();
-            return (root, declaration, layers);
+            var layers = declaration.AttributeLists.SelectMany(list => list.Attributes).Where(a => IsLayer(a, model, cancellationToken)).ToList();
+            int index = located.FirstAncestorOrSelf<AttributeSyntax>() is AttributeSyntax attribute ? layers.IndexOf(attribute) : -1;
+            return index < 0 ? null : (root, declaration, layers, index);
         }
+
+        /// <summary>For a Fix All: the root with every layer attribute of the affected classes marked, and each diagnostic's
+        /// attribute marked with an annotation of its own.</summary>
+        public static async Task<(SyntaxNode Root, List<(Diagnostic Diagnostic, SyntaxAnnotation Mark)> Marks)?> PrepareAsync(
+            Document document, IReadOnlyList<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null) return null;
+            var annotations = new Dictionary<AttributeSyntax, List<SyntaxAnnotation>>();
+            var marks = new List<(Diagnostic, SyntaxAnnotation)>();
+            foreach (Diagnostic diagnostic in diagnostics)
+            {
+                if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is not AttributeSyntax target) continue;
+                if (target.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not ClassDeclarationSyntax declaration) continue;
+                foreach (AttributeSyntax attribute in declaration.AttributeLists.SelectMany(list => list.Attributes))
+                    if (!annotations.ContainsKey(attribute) && IsLayer(attribute, model, cancellationToken))
+                        annotations[attribute] = new List<SyntaxAnnotation> { new SyntaxAnnotation(LayerMarkKind) };
+                if (!annotations.TryGetValue(target, out List<SyntaxAnnotation>? own)) continue;
+                var mark = new SyntaxAnnotation();
+                own.Add(mark);
+                marks.Add((diagnostic, mark));
+            }
+            root = root.ReplaceNodes(annotations.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(annotations[original]));
+            return (root, marks);
+        }
+
+        /// <summary>The marked layer attributes of a class in an edited tree, in source order.</summary>
+        public static List<AttributeSyntax> AnnotatedLayers(ClassDeclarationSyntax declaration) =>
+            declaration.AttributeLists.SelectMany(list => list.Attributes).Where(a => a.HasAnnotations(LayerMarkKind)).ToList();
 
         public static int Index(Diagnostic diagnostic, string key) =>
             diagnostic.Properties.TryGetValue(key, out string? value) && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) ? index : -1;
@@ -82,8 +118,9 @@ namespace Unrolled.CodeFixes
         public static SyntaxNode Insert(SyntaxNode root, ClassDeclarationSyntax declaration, AttributeSyntax anchor, string name, bool after)
         {
             var anchorList = (AttributeListSyntax)anchor.Parent!;
-            // Tokens without elastic trivia, so the code action's clean-up does not reformat the attribute lists.
-            AttributeSyntax inserted = Attribute(IdentifierName(Identifier(TriviaList(), name, TriviaList())));
+            // Tokens without elastic trivia, so the code action's clean-up does not reformat the attribute lists; marked as a
+            // layer, so a Fix All's later fixes in the same class see it.
+            AttributeSyntax inserted = Attribute(IdentifierName(Identifier(TriviaList(), name, TriviaList()))).WithAdditionalAnnotations(new SyntaxAnnotation(LayerMarkKind));
             if (anchorList.Attributes.Count > 1)
             {
                 int position = anchorList.Attributes.IndexOf(anchor) + (after ? 1 : 0);

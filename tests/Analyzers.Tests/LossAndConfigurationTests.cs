@@ -110,5 +110,33 @@ namespace Unrolled.Analyzers.Tests
                 }
             }
             """);
+    
+        /// <summary>Issue 13, finding 9: UNR0201 wherever a constant rate reaches an optimiser, and UNR0205 (an error) for
+        /// rates the optimisers and schedules refuse at run time.</summary>
+        [Fact]
+        public Task Finding9_LearningRatesInInitialisersAssignmentsAndSchedules() => VerifyOptimizer.Analyzer("""
+            class Setup
+            {
+                void Run(Optimizer optimizer, Sgd sgd)
+                {
+                    optimizer.LearningRate = {|UNR0201:50|};
+                    sgd.LearningRate = 0.5;
+                    sgd.LearningRate = {|UNR0201:2.0|};
+                    var initialised = new Adam { LearningRate = {|UNR0201:50|} };
+                    var scheduled = new Adam { Schedule = new CosineDecay({|UNR0201:5.0|}, 1000) };
+                    var sgdScheduled = new Sgd { Schedule = new CosineDecay(0.5, 1000) };
+                    optimizer.Schedule = new WarmupCosine({|UNR0201:3.0|}, 10, 100);
+                    var loose = new CosineDecay({|UNR0201:5.0|}, 1000);
+                    var plateau = new ReduceLROnPlateau(1e-3);
+                    var zero = new Adam({|UNR0205:0.0|});
+                    var negative = new Sgd({|UNR0205:-0.1|});
+                    var nan = new Sgd({|UNR0205:double.NaN|});
+                    optimizer.LearningRate = {|UNR0205:0|};
+                    var set = new RmsProp { LearningRate = {|UNR0205:-1e-3|} };
+                    var bad = new CosineDecay({|UNR0205:0|}, 10);
+                    var constant = new ConstantSchedule({|UNR0205:double.PositiveInfinity|});
+                }
+            }
+            """);
     }
 }

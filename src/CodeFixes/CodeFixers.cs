@@ -195,7 +195,8 @@ namespace Unrolled.CodeFixes
         }
     }
 
-    /// <summary>Adds <c>partial</c> to a [Network] class and its containing types (UNR0001, reported by the generator).</summary>
+    /// <summary>Adds <c>partial</c> to a [Network] class and its containing types (UNR0001, reported by the generator). Fix All
+    /// adds it declaration by declaration on the current tree, so networks nested in one type make it partial once.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
     public sealed class AddPartialCodeFixer : CodeFixProvider
     {
@@ -205,7 +206,7 @@ namespace Unrolled.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("UNR0001");
 
         /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() => new PartialFixAll();
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -213,12 +214,15 @@ namespace Unrolled.CodeFixes
             SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             foreach (Diagnostic diagnostic in context.Diagnostics)
             {
-                TypeDeclarationSyntax? type = root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                TypeDeclarationSyntax? type = TypeOf(root, diagnostic);
                 if (root is null || type is null) continue;
                 Document document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create(Title, _ => Task.FromResult(document.WithSyntaxRoot(AddPartial(root, type))), Title), diagnostic);
+                context.RegisterCodeFix(CodeAction.Create(Title, _ => Task.FromResult(document.WithSyntaxRoot(AddPartial(root, type))), diagnostic.Id), diagnostic);
             }
         }
+
+        private static TypeDeclarationSyntax? TypeOf(SyntaxNode? root, Diagnostic diagnostic) =>
+            root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
 
         private static SyntaxNode AddPartial(SyntaxNode root, TypeDeclarationSyntax type)
         {
@@ -233,6 +237,25 @@ namespace Unrolled.CodeFixes
                     .WithKeyword(keyword.WithLeadingTrivia())
                     .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(keyword.LeadingTrivia)));
             });
+        }
+
+        /// <summary>Marks every diagnosed type, then adds <c>partial</c> to each on the current tree.</summary>
+        private sealed class PartialFixAll : DocumentBasedFixAllProvider
+        {
+            protected override string GetFixAllTitle(FixAllContext fixAllContext) => "Make every network partial";
+
+            protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+            {
+                SyntaxNode? root = await document.GetSyntaxRootAsync(fixAllContext.CancellationToken).ConfigureAwait(false);
+                if (root is null) return document;
+                var marks = new Dictionary<TypeDeclarationSyntax, SyntaxAnnotation>();
+                foreach (Diagnostic diagnostic in diagnostics)
+                    if (TypeOf(root, diagnostic) is TypeDeclarationSyntax type && !marks.ContainsKey(type)) marks[type] = new SyntaxAnnotation();
+                root = root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original]));
+                foreach (SyntaxAnnotation mark in marks.Values)
+                    if (root.GetAnnotatedNodes(mark).FirstOrDefault() is TypeDeclarationSyntax type) root = AddPartial(root, type);
+                return document.WithSyntaxRoot(root);
+            }
         }
     }
 }

@@ -166,7 +166,10 @@ namespace Unrolled.Analyzers
             switch (network.Loss)
             {
                 case NetworkModel.CrossEntropy:
-                    if (output.Kind == LayerKind.Dense)
+                    if (output.Kind == LayerKind.Dense && network.Widths[last] == 1)
+                        report(Diagnostic.Create(WrongOutputForClasses, network.LocationOf(last), NetworkModel.Properties(last),
+                            "One output with cross-entropy: a Softmax over it would always output 1; for a yes/no output end with [Sigmoid] and use Loss.BinaryCrossEntropy"));
+                    else if (output.Kind == LayerKind.Dense)
                         report(Diagnostic.Create(CrossEntropyWithoutSoftmax, network.LocationOf(last), NetworkModel.Properties(last), "Dense (logits)"));
                     else if (output.Kind == LayerKind.Sigmoid)
                         report(Diagnostic.Create(WrongOutputForClasses, network.LocationOf(last), NetworkModel.Properties(last),

@@ -138,5 +138,12 @@ namespace Unrolled.Analyzers.Tests
                 }
             }
             """);
+    
+        /// <summary>Appending [Softmax] to one output would create UNR0108: a single output with cross-entropy is UNR0108 itself.</summary>
+        [Fact]
+        public Task OneLogitWithCrossEntropyIsNotOfferedASoftmax() => VerifyLoss.Analyzer("""
+            [Network(784)] [Dense(16)] [ReLU] [{|UNR0108:Dense(1)|}]
+            public partial class OneLogit { }
+            """);
     }
 }

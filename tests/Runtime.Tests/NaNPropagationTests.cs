@@ -25,7 +25,7 @@ namespace Unrolled.Runtime.Tests
 
         [Theory]
         [MemberData(nameof(Networks))]
-        public void ANaNFeatureGivesNaNOutputsInEveryPath(string network, int threads)
+        public void Finding1_ANaNFeatureGivesNaNOutputsInEveryPath(string network, int threads)
         {
             object net = Create(network);
             if (net is INetwork<float> single) TestData.WithThreads(threads, () => Check(single));
@@ -35,7 +35,7 @@ namespace Unrolled.Runtime.Tests
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
-        public void ANaNPixelGivesNaNProbabilitiesInTheLessonNetworksAtEveryBatchSize(int threads)
+        public void Finding1_ANaNPixelGivesNaNProbabilitiesInTheLessonNetworksAtEveryBatchSize(int threads)
         {
             // Large enough batches that the kernels split work between threads and tile samples.
             TestData.WithThreads(threads, () => Check(new TinyNN(), 300));
@@ -45,7 +45,7 @@ namespace Unrolled.Runtime.Tests
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
-        public void ANaNWeightBeforeAReLUGivesNaNOutputs(int threads)
+        public void Finding1_ANaNWeightBeforeAReLUGivesNaNOutputs(int threads)
         {
             TestData.WithThreads(threads, () =>
             {

@@ -51,6 +51,23 @@ namespace Unrolled.Training.Tests
                 _output.WriteLine($"{name}: max |ONNX Runtime − Forward| = {worst:E2} over {count} images");
                 Assert.True(worst <= 1e-5, $"ONNX Runtime differs from Forward by {worst:E2}");
                 Assert.True(Enumerable.Range(0, count).Count(i => Metrics(actual, i, net.OutputSize) == images.Labels![i]) > 600, "the exported network classifies");
+
+                // Issue 13, finding 1: one NaN pixel gives NaN in ONNX Runtime, and so in Forward (before, ReLU made it a class).
+                float[] pixels = images.Features.AsSpan(0, 8 * net.InputSize).ToArray();
+                pixels[7 * net.InputSize + 400] = float.NaN;
+                var ours = new float[8 * net.OutputSize];
+                net.Forward(pixels, ours, 8);
+                using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> nanResults = session.Run(new[]
+                {
+                    NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(pixels, new[] { 8, net.InputSize })),
+                });
+                float[] theirs = nanResults.Single(r => r.Name == "output").AsEnumerable<float>().ToArray();
+                for (int i = 0; i < ours.Length; i++)
+                {
+                    bool nanSample = i / net.OutputSize == 7;
+                    Assert.Equal(nanSample, float.IsNaN(theirs[i]));
+                    Assert.Equal(nanSample, float.IsNaN(ours[i]));
+                }
             }
             finally
             {

@@ -242,7 +242,7 @@ namespace Unrolled
             bool Halt(string? message, long step, double loss)
             {
                 if (message is null) return false;
-                Report(new Diagnosis(DiagnosisKind.NonFinite, epoch, step, guard.Culprit, loss, $"Epoch {epoch}: {message}"));
+                Report(new Diagnosis(DiagnosisKind.NonFinite, epoch, step, guard.Culprit, loss, epoch > 0 ? $"Epoch {epoch}: {message}" : message));
                 stopped = halted = true;
                 return true;
             }
@@ -294,7 +294,8 @@ namespace Unrolled
                             ? network.BackwardSgd(labels.AsSpan(0, m), rate)
                             : network.BackwardSgd(targets.AsSpan(0, m * outputSize), rate));
                         optimizer.CountFusedStep();
-                        if (!(Math.Abs(loss) <= double.MaxValue) && Halt(guard.AfterUpdate(step, loss, rate), step, loss)) break;
+                        // The update is done: only a non-finite loss (or what the next pass shows) is left to catch.
+                        if ((double.IsNaN(loss) || double.IsInfinity(loss)) && Halt(guard.AfterUpdate(step, loss, rate), step, loss)) break;
                     }
                     else
                     {

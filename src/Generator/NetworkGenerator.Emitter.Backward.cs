@@ -54,14 +54,14 @@ namespace Unrolled.Generator
                 using (w.Open("private void RequireTrainingPass()"))
                 {
                     w.WriteLine("if (!_hasTrainingPass)");
-                    w.WriteLine("    throw new global::System.InvalidOperationException(\"Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).\");");
+                    w.WriteLine("    throw new global::System.InvalidOperationException(\"Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).\");");
                 }
                 w.WriteLine();
                 int maxLabel = !crossEntropy && _spec.OutputSize == 1 ? 1 : _spec.OutputSize - 1;
                 using (w.Open($"private static void CheckLabels({ReadOnlySpan}<int> labels, int batchSize)"))
                 {
                     w.WriteLine("if (labels.Length != batchSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize, \"label\") + \" (one per sample), got \" + labels.Length + \".\", nameof(labels));");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf(batchSize, \"label\") + \" (one per sample), got \" + labels.Length + \".\", nameof(labels));");
                     using (w.Open("for (int b = 0; b < labels.Length; b++)"))
                     {
                         w.WriteLine($"if ((uint)labels[b] > {Int(maxLabel)}u)");
@@ -72,7 +72,7 @@ namespace Unrolled.Generator
                 using (w.Open($"private static void CheckTargets({ReadOnlySpan}<{t}> targets, int batchSize)"))
                 {
                     w.WriteLine("if (targets.Length != batchSize * OutputSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize * OutputSize, \"target\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + targets.Length + \".\", nameof(targets));");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf(batchSize * OutputSize, \"target\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + targets.Length + \".\", nameof(targets));");
                 }
 
                 // Loss and ∂L/∂(output), one version per kind of target.
@@ -89,6 +89,7 @@ namespace Unrolled.Generator
                 w.WriteLine("/// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref=\"Gradients\"/> for any optimiser.</summary>");
                 using (w.Open($"private void BackwardLayers(int m, {t} sgdRate)"))
                 {
+                    w.WriteLine("var s = _train;");
                     bool first = true;
                     for (int i = _spec.Layers.Count - 1; i >= 0; i--)
                     {
@@ -121,20 +122,29 @@ namespace Unrolled.Generator
                     : fused
                         ? $"public {t} BackwardSgd({ReadOnlySpan}<{truthType}> {truth}, double learningRate)"
                         : $"public {t} Backward({ReadOnlySpan}<{truthType}> {truth})";
+                string name = compute ? "ComputeGradients" : fused ? "BackwardSgd" : "Backward";
                 using (w.Open(signature))
                 {
-                    w.WriteLine(compute ? "CheckBatch(inputs.Length, batchSize);" : "RequireTrainingPass();");
-                    w.WriteLine($"Check{(labels ? "Labels" : "Targets")}({truth}, {batch});{(compute && labels ? " // before the forward pass, so bad labels change nothing" : string.Empty)}");
-                    if (fused)
+                    w.WriteLine($"int token = _guard.EnterExclusive(\"{name}\");");
+                    using (w.Open("try"))
                     {
-                        w.WriteLine("if (!(learningRate > 0) || double.IsInfinity(learningRate))");
-                        w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, \"The learning rate must be a positive, finite number.\");");
+                        w.WriteLine(compute ? "CheckBatch(inputs.Length, batchSize);" : "RequireTrainingPass();");
+                        w.WriteLine($"Check{(labels ? "Labels" : "Targets")}({truth}, {batch});{(compute && labels ? " // before the forward pass, so bad labels change nothing" : string.Empty)}");
+                        if (fused)
+                        {
+                            w.WriteLine("if (!(learningRate > 0) || double.IsInfinity(learningRate))");
+                            w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, \"The learning rate must be a positive, finite number.\");");
+                        }
+                        if (compute) w.WriteLine("ForwardTraining(inputs, batchSize);");
+                        w.WriteLine($"var loss = LossAndOutputGradient({truth}, {batch});");
+                        w.WriteLine($"BackwardLayers({batch}, {(fused ? $"({t})learningRate" : Literal(0))});");
+                        if (fused) w.WriteLine("_hasTrainingPass = false; // the kept layer outputs belong to the old parameters");
+                        w.WriteLine("return loss;");
                     }
-                    if (compute) w.WriteLine("ForwardTraining(inputs, batchSize);");
-                    w.WriteLine($"var loss = LossAndOutputGradient({truth}, {batch});");
-                    w.WriteLine($"BackwardLayers({batch}, {(fused ? $"({t})learningRate" : Literal(0))});");
-                    if (fused) w.WriteLine("_hasTrainingPass = false; // the kept layer outputs belong to the old parameters");
-                    w.WriteLine("return loss;");
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitExclusive(token);");
+                    }
                 }
             }
 
@@ -153,6 +163,7 @@ namespace Unrolled.Generator
                 w.WriteLine($"/// <summary>The mean loss and ∂L/∂{deltaName}, for {(labels ? "class-index labels" : "per-output targets")}.</summary>");
                 using (w.Open($"private {t} LossAndOutputGradient({ReadOnlySpan}<{(labels ? "int" : t)}> {(labels ? "labels" : "targets")}, int m)"))
                 {
+                    w.WriteLine("var s = _train;");
                     w.WriteLine($"var yhat = {yhat};");
                     w.WriteLine($"var delta = {deltaField};");
                     w.WriteLine("double loss = 0;");
@@ -303,7 +314,7 @@ namespace Unrolled.Generator
                         {
                             w.WriteLine("var p = _parameters;");
                             w.WriteLine("var g = _gradients;");
-                            w.WriteLine($"var xhat = _xhat{k};");
+                            w.WriteLine($"var xhat = s.xhat{k};");
                             w.WriteLine($"var delta = {gradOut};");
                             string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
                             w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
@@ -318,7 +329,7 @@ namespace Unrolled.Generator
                             }
                             if (needInputGradient)
                             {
-                                w.WriteLine($"var invStd = _invStd{k};");
+                                w.WriteLine($"var invStd = s.invStd{k};");
                                 w.WriteLine($"var inputDelta = {gradIn};");
                                 w.WriteLine($"var invM = {Literal(1)} / m;");
                                 using (w.Open("for (int b = 0; b < m; b++)"))
@@ -345,7 +356,7 @@ namespace Unrolled.Generator
                         w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ mask{k} / (1 − p): dropped activations pass no gradient");
                         using (w.Open())
                         {
-                            w.WriteLine($"var mask = _mask{k};");
+                            w.WriteLine($"var mask = s.mask{k};");
                             w.WriteLine($"var delta = {gradOut};");
                             w.WriteLine($"var inputDelta = {gradIn};");
                             w.WriteLine($"int n = m * {width};");

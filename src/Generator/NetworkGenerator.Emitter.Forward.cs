@@ -29,14 +29,23 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine("CheckBatch(inputs.Length, batchSize);");
                     w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count(batchSize * OutputSize, \"output\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
-                    w.WriteLine("_hasTrainingPass = false;");
-                    using (w.Open("for (int start = 0; start < batchSize; start += InferenceChunk)"))
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf(batchSize * OutputSize, \"output\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
+                    w.WriteLine("// Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),");
+                    w.WriteLine("// allocated on its first call; the guard refuses the call while another thread trains or loads this network.");
+                    w.WriteLine("_guard.EnterInference();");
+                    using (w.Open("try"))
                     {
-                        w.WriteLine("int m = global::System.Math.Min(InferenceChunk, batchSize - start);");
-                        w.WriteLine("EnsureCapacity(m);");
-                        w.WriteLine("ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false);");
-                        w.WriteLine($"new {ReadOnlySpan}<{t}>({last}, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
+                        w.WriteLine("var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));");
+                        using (w.Open("for (int start = 0; start < batchSize; start += InferenceChunk)"))
+                        {
+                            w.WriteLine("int m = global::System.Math.Min(InferenceChunk, batchSize - start);");
+                            w.WriteLine("ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);");
+                            w.WriteLine($"new {ReadOnlySpan}<{t}>({last}, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
+                        }
+                    }
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitInference();");
                     }
                 }
                 w.WriteLine();
@@ -48,29 +57,40 @@ namespace Unrolled.Generator
                 using (w.Open($"public {ReadOnlySpan}<{t}> ForwardTraining({ReadOnlySpan}<{t}> inputs, int batchSize)"))
                 {
                     w.WriteLine("CheckBatch(inputs.Length, batchSize);");
-                    w.WriteLine("EnsureCapacity(batchSize);");
-                    w.WriteLine($"inputs.CopyTo({Field("x")});");
-                    w.WriteLine($"ForwardLayers(new {ReadOnlySpan}<{t}>({Field("x")}, 0, inputs.Length), batchSize, true);");
-                    w.WriteLine("_batchSize = batchSize;");
-                    w.WriteLine("_hasTrainingPass = true;");
-                    w.WriteLine($"return new {ReadOnlySpan}<{t}>({last}, 0, batchSize * OutputSize);");
+                    w.WriteLine("int token = _guard.EnterExclusive(\"ForwardTraining\");");
+                    using (w.Open("try"))
+                    {
+                        w.WriteLine("var s = _train;");
+                        w.WriteLine("s.Ensure(batchSize, true);");
+                        w.WriteLine("_hasTrainingPass = false;");
+                        w.WriteLine($"inputs.CopyTo({Field("x")});");
+                        w.WriteLine($"ForwardLayers(new {ReadOnlySpan}<{t}>({Field("x")}, 0, inputs.Length), batchSize, true, s);");
+                        w.WriteLine("_batchSize = batchSize;");
+                        w.WriteLine("_hasTrainingPass = true;");
+                        w.WriteLine($"return new {ReadOnlySpan}<{t}>({last}, 0, batchSize * OutputSize);");
+                    }
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitExclusive(token);");
+                    }
                 }
                 w.WriteLine();
                 using (w.Open("private static void CheckBatch(int inputLength, int batchSize)"))
                 {
                     w.WriteLine("if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must be at least 1.\");");
                     w.WriteLine("if ((long)batchSize * InputSize != inputLength)");
-                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + Count((long)batchSize * InputSize, \"input\") + \" (\" + Count(batchSize, \"sample\") + \" × \" + InputSize + \" features), got \" + inputLength + \".\", \"inputs\");");
+                    w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf((long)batchSize * InputSize, \"input\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + InputSize + \" features), got \" + inputLength + \".\", \"inputs\");");
                 }
                 w.WriteLine();
                 w.WriteLine("/// <summary>\"1 sample\", \"2 samples\": for the messages of the argument checks.</summary>");
-                w.WriteLine("private static string Count(long count, string noun) => count == 1 ? \"1 \" + noun : count + \" \" + noun + \"s\";");
+                w.WriteLine("private static string CountOf(long count, string noun) => count == 1 ? \"1 \" + noun : count + \" \" + noun + \"s\";");
 
                 w.WriteLine();
-                w.WriteLine("/// <summary>The unrolled forward pass over <paramref name=\"m\"/> samples: one block per layer, every width a constant.</summary>");
-                using (w.Open($"private void ForwardLayers({ReadOnlySpan}<{t}> x, int m, bool training)"))
+                w.WriteLine("/// <summary>The unrolled forward pass over <paramref name=\"m\"/> samples: one block per layer, every width a constant.");
+                w.WriteLine("/// The layer outputs go to <paramref name=\"s\"/>: the training buffers, or the calling thread's inference buffers.</summary>");
+                using (w.Open($"private void ForwardLayers({ReadOnlySpan}<{t}> x, int m, bool training, PassBuffers s)"))
                 {
-                    w.WriteLine("_lastBatch = m;");
+                    w.WriteLine("s.rows = m;");
                     bool first = true;
                     foreach (LayerSpec layer in _spec.Layers)
                     {
@@ -118,7 +138,7 @@ namespace Unrolled.Generator
                             using (w.Open("if (training)"))
                             {
                                 w.WriteLine($"var input = {input};");
-                                w.WriteLine($"var mask = _mask{k};");
+                                w.WriteLine($"var mask = s.mask{k};");
                                 using (w.Open("for (int i = 0; i < n; i++)"))
                                 {
                                     string draw = _spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
@@ -189,11 +209,11 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine($"var input = {input};");
                     w.WriteLine($"var output = {output};");
-                    w.WriteLine($"var xhat = _xhat{k};");
-                    w.WriteLine($"var mean = _mean{k};");
-                    w.WriteLine($"var invStd = _invStd{k};");
+                    w.WriteLine($"var xhat = s.xhat{k};");
+                    w.WriteLine($"var mean = s.mean{k};");
+                    w.WriteLine($"var invStd = s.invStd{k};");
                     w.WriteLine("var p = _parameters;");
-                    w.WriteLine("var s = _statistics;");
+                    w.WriteLine("var stats = _statistics;");
                     using (w.Open("if (training)"))
                     {
                         w.WriteLine($"var invM = {Literal(1)} / m;");
@@ -217,8 +237,8 @@ namespace Unrolled.Generator
                         using (w.Open($"for (int j = 0; j < {width}; j++)"))
                         {
                             w.WriteLine("var variance = invStd[j] * invM;");
-                            w.WriteLine($"s[{runningMean} + j] = {momentum} * s[{runningMean} + j] + {rest} * mean[j];");
-                            w.WriteLine($"s[{runningVariance} + j] = {momentum} * s[{runningVariance} + j] + {rest} * variance;");
+                            w.WriteLine($"stats[{runningMean} + j] = {momentum} * stats[{runningMean} + j] + {rest} * mean[j];");
+                            w.WriteLine($"stats[{runningVariance} + j] = {momentum} * stats[{runningVariance} + j] + {rest} * variance;");
                             w.WriteLine($"invStd[j] = {Literal(1)} / {Numerics}.Sqrt(variance + {epsilon});");
                         }
                     }
@@ -226,8 +246,8 @@ namespace Unrolled.Generator
                     {
                         using (w.Open($"for (int j = 0; j < {width}; j++)"))
                         {
-                            w.WriteLine($"mean[j] = s[{runningMean} + j];");
-                            w.WriteLine($"invStd[j] = {Literal(1)} / {Numerics}.Sqrt(s[{runningVariance} + j] + {epsilon});");
+                            w.WriteLine($"mean[j] = stats[{runningMean} + j];");
+                            w.WriteLine($"invStd[j] = {Literal(1)} / {Numerics}.Sqrt(stats[{runningVariance} + j] + {epsilon});");
                         }
                     }
                     using (w.Open("for (int b = 0; b < m; b++)"))

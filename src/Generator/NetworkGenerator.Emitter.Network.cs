@@ -166,18 +166,16 @@ namespace Unrolled.Generator
                 w.WriteLine();
                 w.WriteLine("// ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────");
                 w.WriteLine($"private static readonly {t}[] s_empty = new {t}[0];");
-                w.WriteLine($"private readonly {t}[] _parameters = NewParameters(DefaultSeed);");
-                w.WriteLine($"private readonly {t}[] _gradients = new {t}[ParameterCount];");
-                w.WriteLine($"private readonly {t}[] _statistics = NewStatistics();");
+                w.WriteLine($"private {t}[] _parameters = NewParameters(DefaultSeed);");
+                w.WriteLine($"private {t}[] _gradients = new {t}[ParameterCount];");
+                w.WriteLine($"private {t}[] _statistics = NewStatistics();");
                 w.WriteLine("private global::Unrolled.SplitMix64 _random = global::Unrolled.SplitMix64.ForDropout(DefaultSeed);");
-                w.WriteLine("private int _capacity;        // samples the per-batch buffers hold");
                 w.WriteLine("private int _batchSize;       // samples of the last training forward pass");
-                w.WriteLine("private int _lastBatch;       // samples of the last forward pass of any kind (its layer outputs are in the buffers)");
-                w.WriteLine("private bool _hasTrainingPass; // whether the buffers hold a training pass Backward can use");
-                w.WriteLine($"private {t}[] {Field("x")} = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer");
-                foreach (BufferInfo buffer in Buffers())
-                    w.WriteLine($"private {t}[] {buffer.Field} = {(buffer.PerSample ? "s_empty" : $"new {t}[{Int(buffer.Width)}]")}; // {buffer.Comment}");
-
+                w.WriteLine("private bool _hasTrainingPass; // whether the training buffers hold a pass Backward can use");
+                w.WriteLine("private PassBuffers _train = new PassBuffers(0, true); // the training pass: layer outputs, gradients, masks");
+                w.WriteLine($"private global::Unrolled.NetworkGuard _guard = new global::Unrolled.NetworkGuard(\"{_spec.FullName}\");");
+                w.WriteLine("/// <summary>Each thread's inference buffers (one chunk of samples), shared by the instances of this network on that thread.</summary>");
+                w.WriteLine($"[global::System.ThreadStatic] private static PassBuffers{(_nullable ? "?" : string.Empty)} t_inference;");
                 w.WriteLine();
                 w.WriteLine("/// <summary>Every trainable parameter, flat, layer by layer (Dense: W row-major then b; BatchNorm: γ then β).</summary>");
                 w.WriteLine($"public {Span}<{t}> Parameters => _parameters;");
@@ -193,6 +191,10 @@ namespace Unrolled.Generator
                 w.WriteLine($"int {iface}.ParameterCount => ParameterCount;");
                 w.WriteLine($"global::Unrolled.Loss {iface}.Loss => global::Unrolled.Loss.{_spec.Loss};");
                 w.WriteLine($"global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> {iface}.Layers => s_layers;");
+                w.WriteLine("/// <summary>Detects misuse across threads: training, loading and initialisation take this network exclusively (a second");
+                w.WriteLine("/// thread gets an InvalidOperationException naming the conflict); inference is shared and is refused only while another");
+                w.WriteLine("/// thread holds the network exclusively.</summary>");
+                w.WriteLine("public global::Unrolled.NetworkGuard Guard => _guard;");
 
                 w.WriteLine();
                 w.WriteLine("// ── Initialisation ─────────────────────────────────────────────────────────────────────");
@@ -200,11 +202,79 @@ namespace Unrolled.Generator
                 w.WriteLine(s_generatedCode);
                 using (w.Open("public void InitializeParameters(int seed)"))
                 {
-                    w.WriteLine("FillParameters(_parameters, seed);");
-                    w.WriteLine("FillStatistics(_statistics);");
-                    w.WriteLine("global::System.Array.Clear(_gradients, 0, ParameterCount);");
-                    w.WriteLine("_random = global::Unrolled.SplitMix64.ForDropout(seed);");
-                    w.WriteLine("_hasTrainingPass = false;");
+                    w.WriteLine("int token = _guard.EnterExclusive(\"InitializeParameters\");");
+                    using (w.Open("try"))
+                    {
+                        w.WriteLine("FillParameters(_parameters, seed);");
+                        w.WriteLine("FillStatistics(_statistics);");
+                        w.WriteLine("global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                        w.WriteLine("_random = global::Unrolled.SplitMix64.ForDropout(seed);");
+                        w.WriteLine("_hasTrainingPass = false;");
+                    }
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitExclusive(token);");
+                    }
+                }
+
+                w.WriteLine();
+                w.WriteLine("// ── Copies ─────────────────────────────────────────────────────────────────────────────");
+                w.WriteLine("/// <summary>");
+                w.WriteLine("/// A deep copy: parameters, gradients, running statistics and the dropout generator's state are copied, and the copy");
+                w.WriteLine("/// gets its own buffers and guard, so training or serving one never touches the other (fields you declare in the");
+                w.WriteLine("/// partial class are copied as MemberwiseClone copies them). The copy computes the same outputs, bit for bit.");
+                w.WriteLine("/// Allocates the copy; takes this network as inference does (refused while another thread trains it).");
+                w.WriteLine("/// </summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public {_spec.TypeName} Clone()"))
+                {
+                    w.WriteLine("_guard.EnterInference();");
+                    using (w.Open("try"))
+                    {
+                        w.WriteLine($"var copy = ({_spec.TypeName})MemberwiseClone();");
+                        w.WriteLine($"copy._parameters = ({t}[])_parameters.Clone();");
+                        w.WriteLine($"copy._gradients = ({t}[])_gradients.Clone();");
+                        w.WriteLine($"copy._statistics = ({t}[])_statistics.Clone();");
+                        w.WriteLine("copy._train = new PassBuffers(0, true);");
+                        w.WriteLine("copy._hasTrainingPass = false;");
+                        w.WriteLine($"copy._guard = new global::Unrolled.NetworkGuard(\"{_spec.FullName}\");");
+                        w.WriteLine("return copy;");
+                    }
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitInference();");
+                    }
+                }
+                w.WriteLine();
+                w.WriteLine("/// <summary>");
+                w.WriteLine("/// Copies <paramref name=\"source\"/>'s parameters and running statistics into this network (no allocation), e.g. to publish");
+                w.WriteLine("/// a trainer's weights to a spare instance that servers then switch to. Takes this network exclusively (refused while");
+                w.WriteLine("/// other threads run inference on it or train it) and reads the source as inference does; the training pass is used up.");
+                w.WriteLine("/// </summary>");
+                w.WriteLine(s_generatedCode);
+                using (w.Open($"public void CopyParametersFrom({_spec.TypeName} source)"))
+                {
+                    w.WriteLine("if (source is null) throw new global::System.ArgumentNullException(nameof(source));");
+                    w.WriteLine("if (ReferenceEquals(source, this)) return;");
+                    w.WriteLine("int token = _guard.EnterExclusive(\"CopyParametersFrom\");");
+                    using (w.Open("try"))
+                    {
+                        w.WriteLine("source._guard.EnterInference();");
+                        using (w.Open("try"))
+                        {
+                            w.WriteLine("global::System.Array.Copy(source._parameters, _parameters, ParameterCount);");
+                            w.WriteLine("global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);");
+                            w.WriteLine("_hasTrainingPass = false;");
+                        }
+                        using (w.Open("finally"))
+                        {
+                            w.WriteLine("source._guard.ExitInference();");
+                        }
+                    }
+                    using (w.Open("finally"))
+                    {
+                        w.WriteLine("_guard.ExitExclusive(token);");
+                    }
                 }
                 w.WriteLine();
                 using (w.Open($"private static {t}[] NewParameters(int seed)"))
@@ -255,28 +325,47 @@ namespace Unrolled.Generator
                 }
 
                 w.WriteLine();
-                w.WriteLine("/// <summary>Grows the per-batch buffers to <paramref name=\"batchSize\"/> samples; after warm-up nothing is allocated.</summary>");
-                using (w.Open("private void EnsureCapacity(int batchSize)"))
+                w.WriteLine("/// <summary>The buffers of one forward pass (and, for training, its backward pass): layer outputs, BatchNorm's x̂, μ and");
+                w.WriteLine("/// 1/σ, dropout masks, and the gradients. The instance trains in one set; inference uses the calling thread's set.</summary>");
+                using (w.Open("private sealed class PassBuffers"))
                 {
-                    w.WriteLine("if (batchSize <= _capacity) return;");
-                    w.WriteLine($"{Field("x")} = new {t}[checked(batchSize * InputSize)];");
+                    w.WriteLine("public int rows;     // samples of the last pass in these buffers");
+                    w.WriteLine("private int _capacity; // samples the per-sample buffers hold");
+                    w.WriteLine("private readonly bool _training; // whether the training-only buffers (inputs, masks, gradients) are kept");
+                    w.WriteLine($"public {t}[] x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer");
                     foreach (BufferInfo buffer in Buffers())
+                        w.WriteLine($"public {t}[] {buffer.Name} = {(buffer.PerSample || buffer.TrainingOnly ? "s_empty" : $"new {t}[{Int(buffer.Width)}]")}; // {buffer.Comment}");
+                    w.WriteLine();
+                    using (w.Open("public PassBuffers(int capacity, bool training)"))
                     {
-                        if (buffer.PerSample) w.WriteLine($"{buffer.Field} = new {t}[checked(batchSize * {Int(buffer.Width)})];");
+                        w.WriteLine("_training = training;");
+                        w.WriteLine("Ensure(capacity, training);");
                     }
-                    w.WriteLine("_capacity = batchSize;");
-                    w.WriteLine("_hasTrainingPass = false;");
+                    w.WriteLine();
+                    w.WriteLine("/// <summary>Grows the per-sample buffers to <paramref name=\"samples\"/>; after warm-up nothing is allocated.</summary>");
+                    using (w.Open("public void Ensure(int samples, bool training)"))
+                    {
+                        w.WriteLine("if (samples <= _capacity || samples == 0) return;");
+                        w.WriteLine($"if (_training) x = new {t}[checked(samples * InputSize)];");
+                        foreach (BufferInfo buffer in Buffers())
+                        {
+                            if (!buffer.PerSample && !buffer.TrainingOnly) continue;
+                            string size = buffer.PerSample ? $"checked(samples * {Int(buffer.Width)})" : Int(buffer.Width);
+                            w.WriteLine(buffer.TrainingOnly ? $"if (_training) {buffer.Name} = new {t}[{size}];" : $"{buffer.Name} = new {t}[{size}];");
+                        }
+                        w.WriteLine("_capacity = samples;");
+                    }
                 }
-
                 w.WriteLine();
-                w.WriteLine("/// <summary>The output of layer <paramref name=\"layer\"/> (1-based) for the samples of the last forward pass (for inference,");
-                w.WriteLine("/// its last chunk), sample-major; valid until the next pass. For diagnosis: dead ReLUs, the first non-finite layer.</summary>");
+                w.WriteLine("/// <summary>The output of layer <paramref name=\"layer\"/> (1-based) for the samples of the last training pass (ForwardTraining),");
+                w.WriteLine("/// sample-major; valid until the next one. For diagnosis: dead ReLUs, the first non-finite layer. (Inference keeps its layer");
+                w.WriteLine("/// outputs in per-thread buffers and does not change this.)</summary>");
                 using (w.Open($"public {ReadOnlySpan}<{t}> LayerOutput(int layer)"))
                 {
                     using (w.Open("switch (layer)"))
                     {
                         foreach (LayerSpec layer in _spec.Layers)
-                            w.WriteLine($"case {Int(layer.Index)}: return new {ReadOnlySpan}<{t}>({Field(Symbol(layer))}, 0, _lastBatch * {Int(layer.OutputSize)});");
+                            w.WriteLine($"case {Int(layer.Index)}: return new {ReadOnlySpan}<{t}>(_train.{Symbol(layer)}, 0, _train.rows * {Int(layer.OutputSize)});");
                         w.WriteLine($"default: throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"Layers are numbered 1 to \" + LayerCount + \".\");");
                     }
                 }
@@ -297,21 +386,24 @@ namespace Unrolled.Generator
                 }
             }
 
-            /// <summary>A per-batch or per-feature buffer the forward or backward pass needs.</summary>
+            /// <summary>A per-batch or per-feature buffer the forward or backward pass needs: its field in PassBuffers.</summary>
             private readonly struct BufferInfo
             {
-                public BufferInfo(string field, int width, bool perSample, string comment)
+                public BufferInfo(string name, int width, bool perSample, string comment, bool trainingOnly = false)
                 {
-                    Field = field;
+                    Name = name;
                     Width = width;
                     PerSample = perSample;
                     Comment = comment;
+                    TrainingOnly = trainingOnly;
                 }
 
-                public string Field { get; }
+                public string Name { get; }
                 public int Width { get; }
                 public bool PerSample { get; }
                 public string Comment { get; }
+                /// <summary>Used by training only (masks, gradients): inference buffers leave it empty.</summary>
+                public bool TrainingOnly { get; }
             }
 
             private IEnumerable<BufferInfo> Buffers()
@@ -320,17 +412,17 @@ namespace Unrolled.Generator
                 foreach (LayerSpec layer in _spec.Layers)
                 {
                     string y = Symbol(layer), k = Int(layer.Index);
-                    yield return new BufferInfo(Field(y), layer.OutputSize, true, $"{y}: output of layer {k}, m × {Int(layer.OutputSize)}");
+                    yield return new BufferInfo(y, layer.OutputSize, true, $"{y}: output of layer {k}, m × {Int(layer.OutputSize)}");
                     if (layer.Kind == LayerKind.BatchNorm)
                     {
-                        yield return new BufferInfo($"_xhat{k}", layer.OutputSize, true, $"x̂{k} = ({InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
-                        yield return new BufferInfo($"_mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
-                        yield return new BufferInfo($"_invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
+                        yield return new BufferInfo($"xhat{k}", layer.OutputSize, true, $"x̂{k} = ({InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
+                        yield return new BufferInfo($"mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
+                        yield return new BufferInfo($"invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
                     }
                     if (layer.Kind == LayerKind.Dropout && layer.Value > 0)
-                        yield return new BufferInfo($"_mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation");
+                        yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation", trainingOnly: true);
                     if (layer.Index >= _firstTrainable && layer.Index <= lastBackward)
-                        yield return new BufferInfo(GradientField(y), layer.OutputSize, true, $"∂L/∂{y}");
+                        yield return new BufferInfo("g" + y, layer.OutputSize, true, $"∂L/∂{y}", trainingOnly: true);
                 }
             }
         }

@@ -95,9 +95,11 @@ namespace Unrolled.Generator
             /// <summary>The math name of layer <paramref name="index"/>'s input: x for the first layer.</summary>
             private string InputOf(int index) => index == 1 ? "x" : Symbol(_spec.Layers[index - 2]);
 
-            private static string Field(string symbol) => "_" + symbol;
+            /// <summary>A per-pass buffer as the layer code sees it: a field of the <c>PassBuffers</c> named <c>s</c> in every
+            /// method that runs layers (the instance's training buffers, or the calling thread's inference buffers).</summary>
+            private static string Field(string symbol) => "s." + symbol;
 
-            private static string GradientField(string symbol) => "_g" + symbol;
+            private static string GradientField(string symbol) => "s.g" + symbol;
 
             private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

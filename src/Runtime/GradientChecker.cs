@@ -145,6 +145,20 @@ namespace Unrolled
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             if (maxParametersPerLayer < 1) throw new ArgumentOutOfRangeException(nameof(maxParametersPerLayer), maxParametersPerLayer, "Check at least one parameter per layer.");
+            int token = network.Guard.EnterExclusive("GradientCheck");
+            try
+            {
+                return CheckOwned(network, lossAndGradients, step, floor, maxParametersPerLayer);
+            }
+            finally
+            {
+                network.Guard.ExitExclusive(token);
+            }
+        }
+
+        private static LayerGradientError[] CheckOwned<T>(INetwork<T> network, Func<T> lossAndGradients, double step, double floor, int maxParametersPerLayer)
+            where T : struct
+        {
             double h = step > 0 ? step : DefaultStep<T>();
             double denominatorFloor = floor > 0 ? floor : DefaultFloor<T>();
 

@@ -6,7 +6,16 @@ namespace Unrolled
     /// <summary>
     /// What every generated network exposes, so that optimisers, training loops and tools can drive any of them.
     /// <typeparamref name="T"/> is <see cref="float"/> or <see cref="double"/> (<see cref="NetworkAttribute.Precision"/>).
-    /// A network instance is not thread-safe: it owns its activation buffers.
+    /// <para>Threads: inference (<c>Forward</c>, and <see cref="Trainer.Predict{T}"/>, <see cref="Trainer.PredictClass{T}"/> and
+    /// <see cref="Trainer.Evaluate{T}"/> on top of it) may be called on one instance from any number of threads at once; each
+    /// call's result is bit-identical to the same call made alone. Each thread's layer outputs go to its own buffers, one
+    /// chunk of 64 samples per network type, allocated on the thread's first call; nothing is allocated per call after that.
+    /// Training (<c>ForwardTraining</c>, <c>Backward</c>, <c>ComputeGradients</c>, optimiser steps, <c>Fit</c>),
+    /// <c>InitializeParameters</c> and weight loading have one owner at a time: another thread that tries gets an
+    /// <see cref="InvalidOperationException"/> naming the conflict (<see cref="Guard"/>), and inference is refused while
+    /// another thread trains (never served from half-updated weights). To serve while training, serve a copy
+    /// (<c>Clone()</c>, or <c>CopyParametersFrom</c> into a spare instance). Writing <see cref="Parameters"/> by hand while
+    /// other threads run inference is not detected.</para>
     /// </summary>
     public interface INetwork<T> where T : struct
     {
@@ -24,6 +33,10 @@ namespace Unrolled
 
         /// <summary>The layers in declaration order.</summary>
         IReadOnlyList<LayerInfo> Layers { get; }
+
+        /// <summary>The network's guard against concurrent training, loading and inference during training (see the
+        /// interface's remarks); the runtime's Fit, optimisers, weights files and gradient checker take it too.</summary>
+        NetworkGuard Guard { get; }
 
         /// <summary>Every trainable parameter, flat, layer by layer in declaration order
         /// (Dense: weights row-major <c>[units × inputs]</c>, then bias; BatchNorm: γ then β).</summary>
@@ -52,8 +65,8 @@ namespace Unrolled
         /// Keeps what <c>Backward</c> needs and returns a view of the outputs, valid until the next forward pass.</summary>
         ReadOnlySpan<T> ForwardTraining(ReadOnlySpan<T> inputs, int batchSize);
 
-        /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last forward pass (for inference, its last
-        /// chunk of at most 64 samples), sample-major; valid until the next pass.</summary>
+        /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last training pass
+        /// (<see cref="ForwardTraining"/>), sample-major; valid until the next one. Inference does not change it.</summary>
         ReadOnlySpan<T> LayerOutput(int layer);
 
         /// <summary>Backward pass of the last <see cref="ForwardTraining"/> with class-index labels: writes

@@ -196,9 +196,18 @@ namespace Unrolled.Runtime.Tests
         {
             var net = new TinyNN();
             Assert.Throws<InvalidOperationException>(() => net.Backward(new[] { 1 }));
-            net.ForwardTraining(new float[784], 1);
+            float[] image = TestData.NormalSingle(784, 3);
+            net.ForwardTraining(image, 1);
             net.Backward(new[] { 1 });
-            net.Forward(new float[784], new float[10]); // inference reuses the buffers
+            float[] alone = net.Gradients.ToArray();
+
+            // Inference has buffers of its own (per thread): a Forward between the passes changes nothing.
+            net.ForwardTraining(image, 1);
+            net.Forward(TestData.NormalSingle(784 * 70, 4), new float[10 * 70], 70);
+            net.Backward(new[] { 1 });
+            Assert.Equal(TestData.Bits(alone), TestData.Bits(net.Gradients.ToArray()));
+
+            net.InitializeParameters(1); // uses the training pass up
             var ex = Assert.Throws<InvalidOperationException>(() => net.Backward(new[] { 1 }));
             Assert.Contains("ForwardTraining", ex.Message);
         }

@@ -117,6 +117,7 @@ namespace Unrolled.Runtime.Tests
             public int ParameterCount => _inner.ParameterCount;
             public Loss Loss => _inner.Loss;
             public IReadOnlyList<LayerInfo> Layers => _inner.Layers;
+            public NetworkGuard Guard => _inner.Guard;
             public Span<double> Parameters => _inner.Parameters;
             public Span<double> Gradients => _inner.Gradients;
             public Span<double> RunningStatistics => _inner.RunningStatistics;
@@ -282,6 +283,7 @@ namespace Unrolled.Runtime.Tests
             public int ParameterCount => _parameters.Length;
             public Loss Loss => Loss.CrossEntropy;
             public IReadOnlyList<LayerInfo> Layers { get; }
+            public NetworkGuard Guard { get; } = new NetworkGuard("QuadraticNetwork");
             public Span<double> Parameters => _parameters;
             public Span<double> Gradients => _gradients;
             public Span<double> RunningStatistics => Span<double>.Empty;

@@ -53,6 +53,21 @@ namespace Unrolled
         public static void Save<T>(INetwork<T> network, string path) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
+            byte[] content;
+            network.Guard.EnterInference(); // a consistent set of weights: refused while another thread trains the network
+            try
+            {
+                content = SerializeChecked(network, path);
+            }
+            finally
+            {
+                network.Guard.ExitInference();
+            }
+            AtomicFile.WriteAllBytes(path, content);
+        }
+
+        private static byte[] SerializeChecked<T>(INetwork<T> network, string path) where T : struct
+        {
             (LayerInfo? layer, int index) = NonFinite.FirstParameter(network);
             if (index >= 0)
                 throw new InvalidOperationException($"Not saved to {path}: {(layer is null ? $"Parameters[{index}]" : NonFinite.DescribeParameter(layer, index))} is " +
@@ -60,7 +75,7 @@ namespace Unrolled
             int statistic = NonFinite.FirstIndex<T>(network.RunningStatistics);
             if (statistic >= 0)
                 throw new InvalidOperationException($"Not saved to {path}: RunningStatistics[{statistic}] is {Scalar<T>.ToDouble(network.RunningStatistics[statistic]).ToString(CultureInfo.InvariantCulture)}.");
-            AtomicFile.WriteAllBytes(path, Serialize(network));
+            return Serialize(network);
         }
 
         /// <summary>Reads <paramref name="path"/> into <paramref name="network"/>, or throws without touching it.</summary>
@@ -68,7 +83,16 @@ namespace Unrolled
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             if (!File.Exists(path)) throw new FileNotFoundException($"Weights file {path} does not exist.", path);
-            Deserialize(network, File.ReadAllBytes(path), path, options);
+            byte[] content = File.ReadAllBytes(path);
+            int token = network.Guard.EnterExclusive("WeightsFile.Load");
+            try
+            {
+                Deserialize(network, content, path, options);
+            }
+            finally
+            {
+                network.Guard.ExitExclusive(token);
+            }
         }
 
         internal static byte[] Serialize<T>(INetwork<T> network) where T : struct

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Threading;
 
 namespace Unrolled
 {
@@ -13,6 +14,7 @@ namespace Unrolled
     {
         private Array? _first, _second, _scratch;
         private int _count = -1;
+        private int _stepping; // 1 while a step runs: a second thread stepping the same optimiser is refused
 
         /// <summary>Sets the learning rate.</summary>
         protected Optimizer(double learningRate)
@@ -75,6 +77,20 @@ namespace Unrolled
             where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
+            int token = network.Guard.EnterExclusive("TrainStep");
+            try
+            {
+                return TrainStepOwned(network, inputs, labels, targets, useLabels, batchSize);
+            }
+            finally
+            {
+                network.Guard.ExitExclusive(token);
+            }
+        }
+
+        private T TrainStepOwned<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<T> targets, bool useLabels, int batchSize)
+            where T : struct
+        {
             T loss;
             if (!FusesIntoBackward)
             {
@@ -95,7 +111,15 @@ namespace Unrolled
         public void Step<T>(INetwork<T> network) where T : struct
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
-            Step(network.Parameters, network.Gradients);
+            int token = network.Guard.EnterExclusive("an optimiser step");
+            try
+            {
+                Step(network.Parameters, network.Gradients);
+            }
+            finally
+            {
+                network.Guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>One update of <paramref name="parameters"/> from <paramref name="gradients"/> (same length). Clipping
@@ -106,6 +130,20 @@ namespace Unrolled
                 throw new ArgumentException($"Expected {parameters.Length} gradients (one per parameter), got {gradients.Length}.", nameof(gradients));
             if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
                 throw new NotSupportedException($"Optimisers work on float or double, not {typeof(T)}.");
+            if (Interlocked.CompareExchange(ref _stepping, 1, 0) != 0)
+                throw new InvalidOperationException($"This {GetType().Name} is already taking a step on another thread: an optimiser's state (moments, step count) belongs to one training loop; create one optimiser per network and thread.");
+            try
+            {
+                StepOwned(parameters, gradients);
+            }
+            finally
+            {
+                Volatile.Write(ref _stepping, 0);
+            }
+        }
+
+        private void StepOwned<T>(Span<T> parameters, Span<T> gradients) where T : struct
+        {
             if (_count < 0)
             {
                 _count = parameters.Length;

@@ -207,6 +207,21 @@ namespace Unrolled
             if (optimizer is null) throw new ArgumentNullException(nameof(optimizer));
             options ??= new FitOptions();
             CheckOptions(options);
+            int token = network.Guard.EnterExclusive("Fit");
+            try
+            {
+                return FitOwned(network, training, optimizer, options, validation, cancellationToken);
+            }
+            finally
+            {
+                network.Guard.ExitExclusive(token);
+            }
+        }
+
+        /// <summary><see cref="Fit{T}"/> on a network this thread holds exclusively.</summary>
+        private static TrainingHistory FitOwned<T>(INetwork<T> network, Dataset<T> training, Optimizer optimizer, FitOptions options,
+            Dataset<T>? validation, CancellationToken cancellationToken) where T : struct
+        {
             if (validation is null && options.ValidationSplit > 0) (training, validation) = SplitForValidation(training, options.ValidationSplit);
             bool useLabels = DataChecks.Check(network, training, nameof(training));
             if (validation != null) DataChecks.Check(network, validation, nameof(validation));

@@ -11,11 +11,19 @@ partial class BatchNormNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<int> labels)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -25,35 +33,59 @@ partial class BatchNormNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<float> targets)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(labels, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckTargets(targets, batchSize);
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckTargets(targets, batchSize);
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(targets, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -66,14 +98,22 @@ partial class BatchNormNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -86,26 +126,34 @@ partial class BatchNormNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private void RequireTrainingPass()
     {
         if (!_hasTrainingPass)
-            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
     }
 
     private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
     {
         if (labels.Length != batchSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
         for (int b = 0; b < labels.Length; b++)
         {
             if ((uint)labels[b] > 2u)
@@ -116,17 +164,18 @@ partial class BatchNormNet
     private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
     {
         if (targets.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
     }
 
     /// <summary>The mean loss and ∂L/∂z4, for class-index labels.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
     {
-        var yhat = _a5;
-        var delta = _gz4;
+        var s = _train;
+        var yhat = s.a5;
+        var delta = s.gz4;
         double loss = 0;
         var scale = 1f / m;
-        var logits = _z4;
+        var logits = s.z4;
         // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z4[b,j] − z4[b,k]): log-softmax from the logits, so log 0 never happens.
         // ∂L/∂z4 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
         //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -154,11 +203,12 @@ partial class BatchNormNet
     /// <summary>The mean loss and ∂L/∂z4, for per-output targets.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<float> targets, int m)
     {
-        var yhat = _a5;
-        var delta = _gz4;
+        var s = _train;
+        var yhat = s.a5;
+        var delta = s.gz4;
         double loss = 0;
         var scale = 1f / m;
-        var logits = _z4;
+        var logits = s.z4;
         // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z4[b,j] − z4[b,k]): log-softmax from the logits, so log 0 never happens.
         // ∂L/∂z4 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
         //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -187,6 +237,7 @@ partial class BatchNormNet
     /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
     private void BackwardLayers(int m, float sgdRate)
     {
+        var s = _train;
         // Layer 5 (softmax): nothing to do, the loss already wrote ∂L/∂z4 (fused).
 
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init), backward.
@@ -197,15 +248,15 @@ partial class BatchNormNet
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), ∂a3 is formed first, from the old W4; then each ∂W tile leaves the registers as W4 ← W4 − η·∂L/∂W4,
         //   and b4 ← b4 − η·∂L/∂b4.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz4, 0, m * 3), new global::System.ReadOnlySpan<float>(_a3, 0, m * 4),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz4, 0, m * 3), new global::System.ReadOnlySpan<float>(s.a3, 0, m * 4),
             new global::System.Span<float>(_parameters, Layer4WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer4BiasOffset, 3),
             new global::System.Span<float>(_gradients, Layer4WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer4BiasOffset, 3),
-            new global::System.Span<float>(_ga3, 0, m * 4), m, 4, 3, sgdRate);
+            new global::System.Span<float>(s.ga3, 0, m * 4), m, 4, 3, sgdRate);
 
         // Layer 3: ReLU, backward.
         //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-        global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_n2, 0, m * 4), new global::System.ReadOnlySpan<float>(_ga3, 0, m * 4),
-            new global::System.Span<float>(_gn2, 0, m * 4));
+        global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 4), new global::System.ReadOnlySpan<float>(s.ga3, 0, m * 4),
+            new global::System.Span<float>(s.gn2, 0, m * 4));
 
         // Layer 2: BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics), backward.
         //   ∂L/∂γ2 = Σ_b ∂L/∂n2 ⊙ x̂2,   ∂L/∂β2 = Σ_b ∂L/∂n2
@@ -214,8 +265,8 @@ partial class BatchNormNet
         {
             var p = _parameters;
             var g = _gradients;
-            var xhat = _xhat2;
-            var delta = _gn2;
+            var xhat = s.xhat2;
+            var delta = s.gn2;
             global::System.Array.Clear(g, Layer2GammaOffset, 8); // γ2 and β2
             for (int b = 0; b < m; b++)
             {
@@ -226,8 +277,8 @@ partial class BatchNormNet
                     g[Layer2BetaOffset + j] += delta[o + j];
                 }
             }
-            var invStd = _invStd2;
-            var inputDelta = _gz1;
+            var invStd = s.invStd2;
+            var inputDelta = s.gz1;
             var invM = 1f / m;
             for (int b = 0; b < m; b++)
             {
@@ -247,7 +298,7 @@ partial class BatchNormNet
         //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.x, 0, m * 3),
             new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), default(global::System.Span<float>),
             new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), default(global::System.Span<float>),
             default(global::System.Span<float>), m, 3, 4, sgdRate);

@@ -19,14 +19,23 @@ partial class BatchNormNet
     {
         CheckBatch(inputs.Length, batchSize);
         if (outputs.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "output") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
-        _hasTrainingPass = false;
-        for (int start = 0; start < batchSize; start += InferenceChunk)
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "output") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
+        // Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),
+        // allocated on its first call; the guard refuses the call while another thread trains or loads this network.
+        _guard.EnterInference();
+        try
         {
-            int m = global::System.Math.Min(InferenceChunk, batchSize - start);
-            EnsureCapacity(m);
-            ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false);
-            new global::System.ReadOnlySpan<float>(_a5, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+            for (int start = 0; start < batchSize; start += InferenceChunk)
+            {
+                int m = global::System.Math.Min(InferenceChunk, batchSize - start);
+                ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);
+                new global::System.ReadOnlySpan<float>(s.a5, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            }
+        }
+        finally
+        {
+            _guard.ExitInference();
         }
     }
 
@@ -38,48 +47,59 @@ partial class BatchNormNet
     public global::System.ReadOnlySpan<float> ForwardTraining(global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         CheckBatch(inputs.Length, batchSize);
-        EnsureCapacity(batchSize);
-        inputs.CopyTo(_x);
-        ForwardLayers(new global::System.ReadOnlySpan<float>(_x, 0, inputs.Length), batchSize, true);
-        _batchSize = batchSize;
-        _hasTrainingPass = true;
-        return new global::System.ReadOnlySpan<float>(_a5, 0, batchSize * OutputSize);
+        int token = _guard.EnterExclusive("ForwardTraining");
+        try
+        {
+            var s = _train;
+            s.Ensure(batchSize, true);
+            _hasTrainingPass = false;
+            inputs.CopyTo(s.x);
+            ForwardLayers(new global::System.ReadOnlySpan<float>(s.x, 0, inputs.Length), batchSize, true, s);
+            _batchSize = batchSize;
+            _hasTrainingPass = true;
+            return new global::System.ReadOnlySpan<float>(s.a5, 0, batchSize * OutputSize);
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private static void CheckBatch(int inputLength, int batchSize)
     {
         if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if ((long)batchSize * InputSize != inputLength)
-            throw new global::System.ArgumentException("Expected " + Count((long)batchSize * InputSize, "input") + " (" + Count(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
+            throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
     }
 
     /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
-    private static string Count(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
+    private static string CountOf(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
-    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
-    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
+    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.
+    /// The layer outputs go to <paramref name="s"/>: the training buffers, or the calling thread's inference buffers.</summary>
+    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training, PassBuffers s)
     {
-        _lastBatch = m;
+        s.rows = m;
         // Layer 1: Dense 3 → 4 (12 parameters, no bias, Xavier uniform init).
         //   z1 = W1·x
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
-            default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
+            default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(s.z1, 0, m * 4), m, 3, 4);
 
         // Layer 2: BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics).
         //   n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2
         //   Training: μ2, σ²2 are the batch's per-feature mean and (biased) variance, and the running statistics follow them
         //     as in Keras: running ← 0.9·running + 0.1·batch. Inference: μ2, σ²2 are the running statistics.
         {
-            var input = _z1;
-            var output = _n2;
-            var xhat = _xhat2;
-            var mean = _mean2;
-            var invStd = _invStd2;
+            var input = s.z1;
+            var output = s.n2;
+            var xhat = s.xhat2;
+            var mean = s.mean2;
+            var invStd = s.invStd2;
             var p = _parameters;
-            var s = _statistics;
+            var stats = _statistics;
             if (training)
             {
                 var invM = 1f / m;
@@ -103,8 +123,8 @@ partial class BatchNormNet
                 for (int j = 0; j < 4; j++)
                 {
                     var variance = invStd[j] * invM;
-                    s[Layer2RunningMeanOffset + j] = 0.9f * s[Layer2RunningMeanOffset + j] + 0.1f * mean[j];
-                    s[Layer2RunningVarianceOffset + j] = 0.9f * s[Layer2RunningVarianceOffset + j] + 0.1f * variance;
+                    stats[Layer2RunningMeanOffset + j] = 0.9f * stats[Layer2RunningMeanOffset + j] + 0.1f * mean[j];
+                    stats[Layer2RunningVarianceOffset + j] = 0.9f * stats[Layer2RunningVarianceOffset + j] + 0.1f * variance;
                     invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(variance + 1E-05f);
                 }
             }
@@ -112,8 +132,8 @@ partial class BatchNormNet
             {
                 for (int j = 0; j < 4; j++)
                 {
-                    mean[j] = s[Layer2RunningMeanOffset + j];
-                    invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(s[Layer2RunningVarianceOffset + j] + 1E-05f);
+                    mean[j] = stats[Layer2RunningMeanOffset + j];
+                    invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(stats[Layer2RunningVarianceOffset + j] + 1E-05f);
                 }
             }
             for (int b = 0; b < m; b++)
@@ -131,22 +151,22 @@ partial class BatchNormNet
         // Layer 3: ReLU.
         //   a3 = ReLU(n2) = max(0, n2)
         //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
-        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 4), new global::System.Span<float>(_a3, 0, m * 4));
+        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 4), new global::System.Span<float>(s.a3, 0, m * 4));
 
         // Layer 4: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z4 = W4·a3 + b4
         //   W4 is [3 × 4], row-major (unit j's weights are the row W4[j, :]), so for the batch Z = X·W4ᵀ + b4.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
-        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a3, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer4BiasOffset, 3), new global::System.Span<float>(_z4, 0, m * 3), m, 4, 3);
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.a3, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer4WeightsOffset, 12),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer4BiasOffset, 3), new global::System.Span<float>(s.z4, 0, m * 3), m, 4, 3);
 
         // Layer 5: Softmax over 3 outputs.
         //   ŷ = a5 = softmax(z4) = e^(z4 − max z4) / Σ e^(z4 − max z4)
         //   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).
         {
-            var input = _z4;
-            var output = _a5;
+            var input = s.z4;
+            var output = s.a5;
             for (int b = 0; b < m; b++)
             {
                 int o = b * 3;

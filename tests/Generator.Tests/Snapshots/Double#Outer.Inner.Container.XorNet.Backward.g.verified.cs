@@ -15,11 +15,19 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double Backward(global::System.ReadOnlySpan<int> labels)
             {
-                RequireTrainingPass();
-                CheckLabels(labels, _batchSize);
-                var loss = LossAndOutputGradient(labels, _batchSize);
-                BackwardLayers(_batchSize, 0.0);
-                return loss;
+                int token = _guard.EnterExclusive("Backward");
+                try
+                {
+                    RequireTrainingPass();
+                    CheckLabels(labels, _batchSize);
+                    var loss = LossAndOutputGradient(labels, _batchSize);
+                    BackwardLayers(_batchSize, 0.0);
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             /// <summary>
@@ -29,35 +37,59 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double Backward(global::System.ReadOnlySpan<double> targets)
             {
-                RequireTrainingPass();
-                CheckTargets(targets, _batchSize);
-                var loss = LossAndOutputGradient(targets, _batchSize);
-                BackwardLayers(_batchSize, 0.0);
-                return loss;
+                int token = _guard.EnterExclusive("Backward");
+                try
+                {
+                    RequireTrainingPass();
+                    CheckTargets(targets, _batchSize);
+                    var loss = LossAndOutputGradient(targets, _batchSize);
+                    BackwardLayers(_batchSize, 0.0);
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double ComputeGradients(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
             {
-                CheckBatch(inputs.Length, batchSize);
-                CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-                ForwardTraining(inputs, batchSize);
-                var loss = LossAndOutputGradient(labels, batchSize);
-                BackwardLayers(batchSize, 0.0);
-                return loss;
+                int token = _guard.EnterExclusive("ComputeGradients");
+                try
+                {
+                    CheckBatch(inputs.Length, batchSize);
+                    CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+                    ForwardTraining(inputs, batchSize);
+                    var loss = LossAndOutputGradient(labels, batchSize);
+                    BackwardLayers(batchSize, 0.0);
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double ComputeGradients(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int batchSize)
             {
-                CheckBatch(inputs.Length, batchSize);
-                CheckTargets(targets, batchSize);
-                ForwardTraining(inputs, batchSize);
-                var loss = LossAndOutputGradient(targets, batchSize);
-                BackwardLayers(batchSize, 0.0);
-                return loss;
+                int token = _guard.EnterExclusive("ComputeGradients");
+                try
+                {
+                    CheckBatch(inputs.Length, batchSize);
+                    CheckTargets(targets, batchSize);
+                    ForwardTraining(inputs, batchSize);
+                    var loss = LossAndOutputGradient(targets, batchSize);
+                    BackwardLayers(batchSize, 0.0);
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             /// <summary>
@@ -70,14 +102,22 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
             {
-                RequireTrainingPass();
-                CheckLabels(labels, _batchSize);
-                if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-                var loss = LossAndOutputGradient(labels, _batchSize);
-                BackwardLayers(_batchSize, (double)learningRate);
-                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-                return loss;
+                int token = _guard.EnterExclusive("BackwardSgd");
+                try
+                {
+                    RequireTrainingPass();
+                    CheckLabels(labels, _batchSize);
+                    if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                        throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                    var loss = LossAndOutputGradient(labels, _batchSize);
+                    BackwardLayers(_batchSize, (double)learningRate);
+                    _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             /// <summary>
@@ -90,26 +130,34 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public double BackwardSgd(global::System.ReadOnlySpan<double> targets, double learningRate)
             {
-                RequireTrainingPass();
-                CheckTargets(targets, _batchSize);
-                if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-                var loss = LossAndOutputGradient(targets, _batchSize);
-                BackwardLayers(_batchSize, (double)learningRate);
-                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-                return loss;
+                int token = _guard.EnterExclusive("BackwardSgd");
+                try
+                {
+                    RequireTrainingPass();
+                    CheckTargets(targets, _batchSize);
+                    if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                        throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                    var loss = LossAndOutputGradient(targets, _batchSize);
+                    BackwardLayers(_batchSize, (double)learningRate);
+                    _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                    return loss;
+                }
+                finally
+                {
+                    _guard.ExitExclusive(token);
+                }
             }
 
             private void RequireTrainingPass()
             {
                 if (!_hasTrainingPass)
-                    throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+                    throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
             }
 
             private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
             {
                 if (labels.Length != batchSize)
-                    throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+                    throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
                 for (int b = 0; b < labels.Length; b++)
                 {
                     if ((uint)labels[b] > 1u)
@@ -120,17 +168,18 @@ namespace Outer.Inner
             private static void CheckTargets(global::System.ReadOnlySpan<double> targets, int batchSize)
             {
                 if (targets.Length != batchSize * OutputSize)
-                    throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+                    throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
             }
 
             /// <summary>The mean loss and ∂L/∂z3, for class-index labels.</summary>
             private double LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
             {
-                var yhat = _a4;
-                var delta = _gz3;
+                var s = _train;
+                var yhat = s.a4;
+                var delta = s.gz3;
                 double loss = 0;
                 var scale = 1.0 / (m * 1);
-                var logits = _z3;
+                var logits = s.z3;
                 // L = (1/(m·K)) Σ [log(1 + e^z3) − y·z3]: binary cross-entropy from the logits (softplus, stable).
                 // ∂L/∂z3 = (ŷ − y) / (m·K): sigmoid + binary cross-entropy, fused.
                 for (int b = 0; b < m; b++)
@@ -151,11 +200,12 @@ namespace Outer.Inner
             /// <summary>The mean loss and ∂L/∂z3, for per-output targets.</summary>
             private double LossAndOutputGradient(global::System.ReadOnlySpan<double> targets, int m)
             {
-                var yhat = _a4;
-                var delta = _gz3;
+                var s = _train;
+                var yhat = s.a4;
+                var delta = s.gz3;
                 double loss = 0;
                 var scale = 1.0 / (m * 1);
-                var logits = _z3;
+                var logits = s.z3;
                 // L = (1/(m·K)) Σ [log(1 + e^z3) − y·z3]: binary cross-entropy from the logits (softplus, stable).
                 // ∂L/∂z3 = (ŷ − y) / (m·K): sigmoid + binary cross-entropy, fused.
                 for (int b = 0; b < m; b++)
@@ -177,6 +227,7 @@ namespace Outer.Inner
             /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
             private void BackwardLayers(int m, double sgdRate)
             {
+                var s = _train;
                 // Layer 4 (sigmoid): nothing to do, the loss already wrote ∂L/∂z3 (fused).
 
                 // Layer 3: Dense 3 → 1 (4 parameters, Xavier uniform init), backward.
@@ -187,17 +238,17 @@ namespace Outer.Inner
                 //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
                 //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
                 //   and b3 ← b3 − η·∂L/∂b3.
-                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(_a2, 0, m * 3),
+                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(s.gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(s.a2, 0, m * 3),
                     new global::System.Span<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_parameters, Layer3BiasOffset, 1),
                     new global::System.Span<double>(_gradients, Layer3WeightsOffset, 3), new global::System.Span<double>(_gradients, Layer3BiasOffset, 1),
-                    new global::System.Span<double>(_ga2, 0, m * 3), m, 3, 1, sgdRate);
+                    new global::System.Span<double>(s.ga2, 0, m * 3), m, 3, 1, sgdRate);
 
                 // Layer 2: Tanh, backward.
                 //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1) = 1 − a2²
                 {
-                    var output = _a2;
-                    var delta = _ga2;
-                    var inputDelta = _gz1;
+                    var output = s.a2;
+                    var delta = s.ga2;
+                    var inputDelta = s.gz1;
                     int n = m * 3;
                     for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * (1.0 - output[i] * output[i]);
                 }
@@ -210,7 +261,7 @@ namespace Outer.Inner
                 //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
                 //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
                 //   and b1 ← b1 − η·∂L/∂b1.
-                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(_gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(_x, 0, m * 2),
+                global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(s.gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(s.x, 0, m * 2),
                     new global::System.Span<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_parameters, Layer1BiasOffset, 3),
                     new global::System.Span<double>(_gradients, Layer1WeightsOffset, 6), new global::System.Span<double>(_gradients, Layer1BiasOffset, 3),
                     default(global::System.Span<double>), m, 2, 3, sgdRate);

@@ -11,11 +11,19 @@ partial class DropoutNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<int> labels)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -25,35 +33,59 @@ partial class DropoutNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<float> targets)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(labels, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckTargets(targets, batchSize);
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckTargets(targets, batchSize);
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(targets, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -66,14 +98,22 @@ partial class DropoutNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -86,26 +126,34 @@ partial class DropoutNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private void RequireTrainingPass()
     {
         if (!_hasTrainingPass)
-            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
     }
 
     private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
     {
         if (labels.Length != batchSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
         for (int b = 0; b < labels.Length; b++)
         {
             if ((uint)labels[b] > 2u)
@@ -116,17 +164,18 @@ partial class DropoutNet
     private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
     {
         if (targets.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
     }
 
     /// <summary>The mean loss and ∂L/∂z5, for class-index labels.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
     {
-        var yhat = _a6;
-        var delta = _gz5;
+        var s = _train;
+        var yhat = s.a6;
+        var delta = s.gz5;
         double loss = 0;
         var scale = 1f / m;
-        var logits = _z5;
+        var logits = s.z5;
         // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z5[b,j] − z5[b,k]): log-softmax from the logits, so log 0 never happens.
         // ∂L/∂z5 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
         //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -154,11 +203,12 @@ partial class DropoutNet
     /// <summary>The mean loss and ∂L/∂z5, for per-output targets.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<float> targets, int m)
     {
-        var yhat = _a6;
-        var delta = _gz5;
+        var s = _train;
+        var yhat = s.a6;
+        var delta = s.gz5;
         double loss = 0;
         var scale = 1f / m;
-        var logits = _z5;
+        var logits = s.z5;
         // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z5[b,j] − z5[b,k]): log-softmax from the logits, so log 0 never happens.
         // ∂L/∂z5 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
         //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -187,6 +237,7 @@ partial class DropoutNet
     /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
     private void BackwardLayers(int m, float sgdRate)
     {
+        var s = _train;
         // Layer 6 (softmax): nothing to do, the loss already wrote ∂L/∂z5 (fused).
 
         // Layer 5: Dense 4 → 3 (15 parameters, Xavier uniform init), backward.
@@ -197,29 +248,29 @@ partial class DropoutNet
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), ∂d4 is formed first, from the old W5; then each ∂W tile leaves the registers as W5 ← W5 − η·∂L/∂W5,
         //   and b5 ← b5 − η·∂L/∂b5.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 3), new global::System.ReadOnlySpan<float>(_d4, 0, m * 4),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz5, 0, m * 3), new global::System.ReadOnlySpan<float>(s.d4, 0, m * 4),
             new global::System.Span<float>(_parameters, Layer5WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer5BiasOffset, 3),
             new global::System.Span<float>(_gradients, Layer5WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer5BiasOffset, 3),
-            new global::System.Span<float>(_gd4, 0, m * 4), m, 4, 3, sgdRate);
+            new global::System.Span<float>(s.gd4, 0, m * 4), m, 4, 3, sgdRate);
 
         // Layer 4: Dropout, p = 0 (training only), backward.
         //   ∂L/∂d3 = ∂L/∂d4   (p = 0: the identity)
-        new global::System.ReadOnlySpan<float>(_gd4, 0, m * 4).CopyTo(_gd3);
+        new global::System.ReadOnlySpan<float>(s.gd4, 0, m * 4).CopyTo(s.gd3);
 
         // Layer 3: Dropout, p = 0.5 (training only), backward.
         //   ∂L/∂a2 = ∂L/∂d3 ⊙ mask3 / (1 − p): dropped activations pass no gradient
         {
-            var mask = _mask3;
-            var delta = _gd3;
-            var inputDelta = _ga2;
+            var mask = s.mask3;
+            var delta = s.gd3;
+            var inputDelta = s.ga2;
             int n = m * 4;
             for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
         }
 
         // Layer 2: ReLU, backward.
         //   ∂L/∂z1 = ∂L/∂a2 ⊙ ReLU'(z1) = 1 if z1 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-        global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.ReadOnlySpan<float>(_ga2, 0, m * 4),
-            new global::System.Span<float>(_gz1, 0, m * 4));
+        global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.ga2, 0, m * 4),
+            new global::System.Span<float>(s.gz1, 0, m * 4));
 
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init), backward.
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
@@ -229,7 +280,7 @@ partial class DropoutNet
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
         //   and b1 ← b1 − η·∂L/∂b1.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.x, 0, m * 3),
             new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
             new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
             default(global::System.Span<float>), m, 3, 4, sgdRate);

@@ -19,14 +19,23 @@ partial class DropoutNet
     {
         CheckBatch(inputs.Length, batchSize);
         if (outputs.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "output") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
-        _hasTrainingPass = false;
-        for (int start = 0; start < batchSize; start += InferenceChunk)
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "output") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
+        // Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),
+        // allocated on its first call; the guard refuses the call while another thread trains or loads this network.
+        _guard.EnterInference();
+        try
         {
-            int m = global::System.Math.Min(InferenceChunk, batchSize - start);
-            EnsureCapacity(m);
-            ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false);
-            new global::System.ReadOnlySpan<float>(_a6, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+            for (int start = 0; start < batchSize; start += InferenceChunk)
+            {
+                int m = global::System.Math.Min(InferenceChunk, batchSize - start);
+                ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);
+                new global::System.ReadOnlySpan<float>(s.a6, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            }
+        }
+        finally
+        {
+            _guard.ExitInference();
         }
     }
 
@@ -38,51 +47,62 @@ partial class DropoutNet
     public global::System.ReadOnlySpan<float> ForwardTraining(global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         CheckBatch(inputs.Length, batchSize);
-        EnsureCapacity(batchSize);
-        inputs.CopyTo(_x);
-        ForwardLayers(new global::System.ReadOnlySpan<float>(_x, 0, inputs.Length), batchSize, true);
-        _batchSize = batchSize;
-        _hasTrainingPass = true;
-        return new global::System.ReadOnlySpan<float>(_a6, 0, batchSize * OutputSize);
+        int token = _guard.EnterExclusive("ForwardTraining");
+        try
+        {
+            var s = _train;
+            s.Ensure(batchSize, true);
+            _hasTrainingPass = false;
+            inputs.CopyTo(s.x);
+            ForwardLayers(new global::System.ReadOnlySpan<float>(s.x, 0, inputs.Length), batchSize, true, s);
+            _batchSize = batchSize;
+            _hasTrainingPass = true;
+            return new global::System.ReadOnlySpan<float>(s.a6, 0, batchSize * OutputSize);
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private static void CheckBatch(int inputLength, int batchSize)
     {
         if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if ((long)batchSize * InputSize != inputLength)
-            throw new global::System.ArgumentException("Expected " + Count((long)batchSize * InputSize, "input") + " (" + Count(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
+            throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
     }
 
     /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
-    private static string Count(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
+    private static string CountOf(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
-    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
-    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
+    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.
+    /// The layer outputs go to <paramref name="s"/>: the training buffers, or the calling thread's inference buffers.</summary>
+    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training, PassBuffers s)
     {
-        _lastBatch = m;
+        s.rows = m;
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init).
         //   z1 = W1·x + b1
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(s.z1, 0, m * 4), m, 3, 4);
 
         // Layer 2: ReLU.
         //   a2 = ReLU(z1) = max(0, z1)
         //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
-        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4));
+        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 4), new global::System.Span<float>(s.a2, 0, m * 4));
 
         // Layer 3: Dropout, p = 0.5 (training only).
         //   d3 = a2 ⊙ mask3 / (1 − 0.5) in training, a2 in inference
         //   mask3 ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[d3] = a2 (inverted dropout).
         {
-            var output = _d3;
+            var output = s.d3;
             int n = m * 4;
             if (training)
             {
-                var input = _a2;
-                var mask = _mask3;
+                var input = s.a2;
+                var mask = s.mask3;
                 for (int i = 0; i < n; i++)
                 {
                     mask[i] = _random.NextSingle() >= 0.5f ? 2f : 0f;
@@ -91,29 +111,29 @@ partial class DropoutNet
             }
             else
             {
-                new global::System.ReadOnlySpan<float>(_a2, 0, m * 4).CopyTo(output);
+                new global::System.ReadOnlySpan<float>(s.a2, 0, m * 4).CopyTo(output);
             }
         }
 
         // Layer 4: Dropout, p = 0 (training only).
         //   d4 = d3 ⊙ mask4 / (1 − 0) in training, d3 in inference
         //   p = 0: the identity in training and in inference.
-        new global::System.ReadOnlySpan<float>(_d3, 0, m * 4).CopyTo(_d4);
+        new global::System.ReadOnlySpan<float>(s.d3, 0, m * 4).CopyTo(s.d4);
 
         // Layer 5: Dense 4 → 3 (15 parameters, Xavier uniform init).
         //   z5 = W5·d4 + b5
         //   W5 is [3 × 4], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
-        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 3), new global::System.Span<float>(_z5, 0, m * 3), m, 4, 3);
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d4, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 12),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 3), new global::System.Span<float>(s.z5, 0, m * 3), m, 4, 3);
 
         // Layer 6: Softmax over 3 outputs.
         //   ŷ = a6 = softmax(z5) = e^(z5 − max z5) / Σ e^(z5 − max z5)
         //   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).
         {
-            var input = _z5;
-            var output = _a6;
+            var input = s.z5;
+            var output = s.a6;
             for (int b = 0; b < m; b++)
             {
                 int o = b * 3;

@@ -13,11 +13,19 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float Backward(global::System.ReadOnlySpan<int> labels)
         {
-            RequireTrainingPass();
-            CheckLabels(labels, _batchSize);
-            var loss = LossAndOutputGradient(labels, _batchSize);
-            BackwardLayers(_batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("Backward");
+            try
+            {
+                RequireTrainingPass();
+                CheckLabels(labels, _batchSize);
+                var loss = LossAndOutputGradient(labels, _batchSize);
+                BackwardLayers(_batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -27,35 +35,59 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float Backward(global::System.ReadOnlySpan<float> targets)
         {
-            RequireTrainingPass();
-            CheckTargets(targets, _batchSize);
-            var loss = LossAndOutputGradient(targets, _batchSize);
-            BackwardLayers(_batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("Backward");
+            try
+            {
+                RequireTrainingPass();
+                CheckTargets(targets, _batchSize);
+                var loss = LossAndOutputGradient(targets, _batchSize);
+                BackwardLayers(_batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
-            CheckBatch(inputs.Length, batchSize);
-            CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-            ForwardTraining(inputs, batchSize);
-            var loss = LossAndOutputGradient(labels, batchSize);
-            BackwardLayers(batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("ComputeGradients");
+            try
+            {
+                CheckBatch(inputs.Length, batchSize);
+                CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+                ForwardTraining(inputs, batchSize);
+                var loss = LossAndOutputGradient(labels, batchSize);
+                BackwardLayers(batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
-            CheckBatch(inputs.Length, batchSize);
-            CheckTargets(targets, batchSize);
-            ForwardTraining(inputs, batchSize);
-            var loss = LossAndOutputGradient(targets, batchSize);
-            BackwardLayers(batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("ComputeGradients");
+            try
+            {
+                CheckBatch(inputs.Length, batchSize);
+                CheckTargets(targets, batchSize);
+                ForwardTraining(inputs, batchSize);
+                var loss = LossAndOutputGradient(targets, batchSize);
+                BackwardLayers(batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -68,14 +100,22 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
         {
-            RequireTrainingPass();
-            CheckLabels(labels, _batchSize);
-            if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-            var loss = LossAndOutputGradient(labels, _batchSize);
-            BackwardLayers(_batchSize, (float)learningRate);
-            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-            return loss;
+            int token = _guard.EnterExclusive("BackwardSgd");
+            try
+            {
+                RequireTrainingPass();
+                CheckLabels(labels, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(labels, _batchSize);
+                BackwardLayers(_batchSize, (float)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -88,26 +128,34 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
         {
-            RequireTrainingPass();
-            CheckTargets(targets, _batchSize);
-            if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-            var loss = LossAndOutputGradient(targets, _batchSize);
-            BackwardLayers(_batchSize, (float)learningRate);
-            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-            return loss;
+            int token = _guard.EnterExclusive("BackwardSgd");
+            try
+            {
+                RequireTrainingPass();
+                CheckTargets(targets, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(targets, _batchSize);
+                BackwardLayers(_batchSize, (float)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         private void RequireTrainingPass()
         {
             if (!_hasTrainingPass)
-                throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+                throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
         }
 
         private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
         {
             if (labels.Length != batchSize)
-                throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+                throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
             for (int b = 0; b < labels.Length; b++)
             {
                 if ((uint)labels[b] > 9u)
@@ -118,17 +166,18 @@ namespace Lesson
         private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (targets.Length != batchSize * OutputSize)
-                throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+                throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
         }
 
         /// <summary>The mean loss and ∂L/∂z8, for class-index labels.</summary>
         private float LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
         {
-            var yhat = _a9;
-            var delta = _gz8;
+            var s = _train;
+            var yhat = s.a9;
+            var delta = s.gz8;
             double loss = 0;
             var scale = 1f / m;
-            var logits = _z8;
+            var logits = s.z8;
             // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z8[b,j] − z8[b,k]): log-softmax from the logits, so log 0 never happens.
             // ∂L/∂z8 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
             //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -156,11 +205,12 @@ namespace Lesson
         /// <summary>The mean loss and ∂L/∂z8, for per-output targets.</summary>
         private float LossAndOutputGradient(global::System.ReadOnlySpan<float> targets, int m)
         {
-            var yhat = _a9;
-            var delta = _gz8;
+            var s = _train;
+            var yhat = s.a9;
+            var delta = s.gz8;
             double loss = 0;
             var scale = 1f / m;
-            var logits = _z8;
+            var logits = s.z8;
             // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z8[b,j] − z8[b,k]): log-softmax from the logits, so log 0 never happens.
             // ∂L/∂z8 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
             //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -189,6 +239,7 @@ namespace Lesson
         /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
         private void BackwardLayers(int m, float sgdRate)
         {
+            var s = _train;
             // Layer 9 (softmax): nothing to do, the loss already wrote ∂L/∂z8 (fused).
 
             // Layer 8: Dense 128 → 10 (1,290 parameters, Xavier uniform init), backward.
@@ -199,25 +250,25 @@ namespace Lesson
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             //   With sgdRate η > 0 (SGD fused in), ∂d7 is formed first, from the old W8; then each ∂W tile leaves the registers as W8 ← W8 − η·∂L/∂W8,
             //   and b8 ← b8 − η·∂L/∂b8.
-            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz8, 0, m * 10), new global::System.ReadOnlySpan<float>(_d7, 0, m * 128),
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz8, 0, m * 10), new global::System.ReadOnlySpan<float>(s.d7, 0, m * 128),
                 new global::System.Span<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(_parameters, Layer8BiasOffset, 10),
                 new global::System.Span<float>(_gradients, Layer8WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer8BiasOffset, 10),
-                new global::System.Span<float>(_gd7, 0, m * 128), m, 128, 10, sgdRate);
+                new global::System.Span<float>(s.gd7, 0, m * 128), m, 128, 10, sgdRate);
 
             // Layer 7: Dropout, p = 0.3 (training only), backward.
             //   ∂L/∂a6 = ∂L/∂d7 ⊙ mask7 / (1 − p): dropped activations pass no gradient
             {
-                var mask = _mask7;
-                var delta = _gd7;
-                var inputDelta = _ga6;
+                var mask = s.mask7;
+                var delta = s.gd7;
+                var inputDelta = s.ga6;
                 int n = m * 128;
                 for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
             }
 
             // Layer 6: ReLU, backward.
             //   ∂L/∂z5 = ∂L/∂a6 ⊙ ReLU'(z5) = 1 if z5 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_z5, 0, m * 128), new global::System.ReadOnlySpan<float>(_ga6, 0, m * 128),
-                new global::System.Span<float>(_gz5, 0, m * 128));
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.z5, 0, m * 128), new global::System.ReadOnlySpan<float>(s.ga6, 0, m * 128),
+                new global::System.Span<float>(s.gz5, 0, m * 128));
 
             // Layer 5: Dense 256 → 128 (32,896 parameters, Xavier uniform init), backward.
             //   ∂L/∂W5 = Σ_b ∂L/∂z5[b] · d4[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z5)
@@ -227,25 +278,25 @@ namespace Lesson
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             //   With sgdRate η > 0 (SGD fused in), ∂d4 is formed first, from the old W5; then each ∂W tile leaves the registers as W5 ← W5 − η·∂L/∂W5,
             //   and b5 ← b5 − η·∂L/∂b5.
-            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz5, 0, m * 128), new global::System.ReadOnlySpan<float>(_d4, 0, m * 256),
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz5, 0, m * 128), new global::System.ReadOnlySpan<float>(s.d4, 0, m * 256),
                 new global::System.Span<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(_parameters, Layer5BiasOffset, 128),
                 new global::System.Span<float>(_gradients, Layer5WeightsOffset, 32768), new global::System.Span<float>(_gradients, Layer5BiasOffset, 128),
-                new global::System.Span<float>(_gd4, 0, m * 256), m, 256, 128, sgdRate);
+                new global::System.Span<float>(s.gd4, 0, m * 256), m, 256, 128, sgdRate);
 
             // Layer 4: Dropout, p = 0.4 (training only), backward.
             //   ∂L/∂a3 = ∂L/∂d4 ⊙ mask4 / (1 − p): dropped activations pass no gradient
             {
-                var mask = _mask4;
-                var delta = _gd4;
-                var inputDelta = _ga3;
+                var mask = s.mask4;
+                var delta = s.gd4;
+                var inputDelta = s.ga3;
                 int n = m * 256;
                 for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
             }
 
             // Layer 3: ReLU, backward.
             //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_n2, 0, m * 256), new global::System.ReadOnlySpan<float>(_ga3, 0, m * 256),
-                new global::System.Span<float>(_gn2, 0, m * 256));
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 256), new global::System.ReadOnlySpan<float>(s.ga3, 0, m * 256),
+                new global::System.Span<float>(s.gn2, 0, m * 256));
 
             // Layer 2: BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics), backward.
             //   ∂L/∂γ2 = Σ_b ∂L/∂n2 ⊙ x̂2,   ∂L/∂β2 = Σ_b ∂L/∂n2
@@ -254,8 +305,8 @@ namespace Lesson
             {
                 var p = _parameters;
                 var g = _gradients;
-                var xhat = _xhat2;
-                var delta = _gn2;
+                var xhat = s.xhat2;
+                var delta = s.gn2;
                 global::System.Array.Clear(g, Layer2GammaOffset, 512); // γ2 and β2
                 for (int b = 0; b < m; b++)
                 {
@@ -266,8 +317,8 @@ namespace Lesson
                         g[Layer2BetaOffset + j] += delta[o + j];
                     }
                 }
-                var invStd = _invStd2;
-                var inputDelta = _gz1;
+                var invStd = s.invStd2;
+                var inputDelta = s.gz1;
                 var invM = 1f / m;
                 for (int b = 0; b < m; b++)
                 {
@@ -289,7 +340,7 @@ namespace Lesson
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
             //   and b1 ← b1 − η·∂L/∂b1.
-            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 256), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 256), new global::System.ReadOnlySpan<float>(s.x, 0, m * 784),
                 new global::System.Span<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(_parameters, Layer1BiasOffset, 256),
                 new global::System.Span<float>(_gradients, Layer1WeightsOffset, 200704), new global::System.Span<float>(_gradients, Layer1BiasOffset, 256),
                 default(global::System.Span<float>), m, 784, 256, sgdRate);

@@ -21,14 +21,23 @@ namespace Lesson
         {
             CheckBatch(inputs.Length, batchSize);
             if (outputs.Length != batchSize * OutputSize)
-                throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "output") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
-            _hasTrainingPass = false;
-            for (int start = 0; start < batchSize; start += InferenceChunk)
+                throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "output") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
+            // Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),
+            // allocated on its first call; the guard refuses the call while another thread trains or loads this network.
+            _guard.EnterInference();
+            try
             {
-                int m = global::System.Math.Min(InferenceChunk, batchSize - start);
-                EnsureCapacity(m);
-                ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false);
-                new global::System.ReadOnlySpan<float>(_a9, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+                var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+                for (int start = 0; start < batchSize; start += InferenceChunk)
+                {
+                    int m = global::System.Math.Min(InferenceChunk, batchSize - start);
+                    ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);
+                    new global::System.ReadOnlySpan<float>(s.a9, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+                }
+            }
+            finally
+            {
+                _guard.ExitInference();
             }
         }
 
@@ -40,48 +49,59 @@ namespace Lesson
         public global::System.ReadOnlySpan<float> ForwardTraining(global::System.ReadOnlySpan<float> inputs, int batchSize)
         {
             CheckBatch(inputs.Length, batchSize);
-            EnsureCapacity(batchSize);
-            inputs.CopyTo(_x);
-            ForwardLayers(new global::System.ReadOnlySpan<float>(_x, 0, inputs.Length), batchSize, true);
-            _batchSize = batchSize;
-            _hasTrainingPass = true;
-            return new global::System.ReadOnlySpan<float>(_a9, 0, batchSize * OutputSize);
+            int token = _guard.EnterExclusive("ForwardTraining");
+            try
+            {
+                var s = _train;
+                s.Ensure(batchSize, true);
+                _hasTrainingPass = false;
+                inputs.CopyTo(s.x);
+                ForwardLayers(new global::System.ReadOnlySpan<float>(s.x, 0, inputs.Length), batchSize, true, s);
+                _batchSize = batchSize;
+                _hasTrainingPass = true;
+                return new global::System.ReadOnlySpan<float>(s.a9, 0, batchSize * OutputSize);
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         private static void CheckBatch(int inputLength, int batchSize)
         {
             if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
             if ((long)batchSize * InputSize != inputLength)
-                throw new global::System.ArgumentException("Expected " + Count((long)batchSize * InputSize, "input") + " (" + Count(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
+                throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
         }
 
         /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
-        private static string Count(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
+        private static string CountOf(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
-        /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
-        private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
+        /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.
+        /// The layer outputs go to <paramref name="s"/>: the training buffers, or the calling thread's inference buffers.</summary>
+        private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training, PassBuffers s)
         {
-            _lastBatch = m;
+            s.rows = m;
             // Layer 1: Dense 784 → 256 (200,960 parameters, Xavier uniform init).
             //   z1 = W1·x + b1
             //   W1 is [256 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
             global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 256), new global::System.Span<float>(_z1, 0, m * 256), m, 784, 256);
+                new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 256), new global::System.Span<float>(s.z1, 0, m * 256), m, 784, 256);
 
             // Layer 2: BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics).
             //   n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2
             //   Training: μ2, σ²2 are the batch's per-feature mean and (biased) variance, and the running statistics follow them
             //     as in Keras: running ← 0.99·running + 0.01·batch. Inference: μ2, σ²2 are the running statistics.
             {
-                var input = _z1;
-                var output = _n2;
-                var xhat = _xhat2;
-                var mean = _mean2;
-                var invStd = _invStd2;
+                var input = s.z1;
+                var output = s.n2;
+                var xhat = s.xhat2;
+                var mean = s.mean2;
+                var invStd = s.invStd2;
                 var p = _parameters;
-                var s = _statistics;
+                var stats = _statistics;
                 if (training)
                 {
                     var invM = 1f / m;
@@ -105,8 +125,8 @@ namespace Lesson
                     for (int j = 0; j < 256; j++)
                     {
                         var variance = invStd[j] * invM;
-                        s[Layer2RunningMeanOffset + j] = 0.99f * s[Layer2RunningMeanOffset + j] + 0.01f * mean[j];
-                        s[Layer2RunningVarianceOffset + j] = 0.99f * s[Layer2RunningVarianceOffset + j] + 0.01f * variance;
+                        stats[Layer2RunningMeanOffset + j] = 0.99f * stats[Layer2RunningMeanOffset + j] + 0.01f * mean[j];
+                        stats[Layer2RunningVarianceOffset + j] = 0.99f * stats[Layer2RunningVarianceOffset + j] + 0.01f * variance;
                         invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(variance + 0.001f);
                     }
                 }
@@ -114,8 +134,8 @@ namespace Lesson
                 {
                     for (int j = 0; j < 256; j++)
                     {
-                        mean[j] = s[Layer2RunningMeanOffset + j];
-                        invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(s[Layer2RunningVarianceOffset + j] + 0.001f);
+                        mean[j] = stats[Layer2RunningMeanOffset + j];
+                        invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(stats[Layer2RunningVarianceOffset + j] + 0.001f);
                     }
                 }
                 for (int b = 0; b < m; b++)
@@ -133,18 +153,18 @@ namespace Lesson
             // Layer 3: ReLU.
             //   a3 = ReLU(n2) = max(0, n2)
             //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
-            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_n2, 0, m * 256), new global::System.Span<float>(_a3, 0, m * 256));
+            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 256), new global::System.Span<float>(s.a3, 0, m * 256));
 
             // Layer 4: Dropout, p = 0.4 (training only).
             //   d4 = a3 ⊙ mask4 / (1 − 0.4) in training, a3 in inference
             //   mask4 ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[d4] = a3 (inverted dropout).
             {
-                var output = _d4;
+                var output = s.d4;
                 int n = m * 256;
                 if (training)
                 {
-                    var input = _a3;
-                    var mask = _mask4;
+                    var input = s.a3;
+                    var mask = s.mask4;
                     for (int i = 0; i < n; i++)
                     {
                         mask[i] = _random.NextSingle() >= 0.4f ? 1.6666666f : 0f;
@@ -153,7 +173,7 @@ namespace Lesson
                 }
                 else
                 {
-                    new global::System.ReadOnlySpan<float>(_a3, 0, m * 256).CopyTo(output);
+                    new global::System.ReadOnlySpan<float>(s.a3, 0, m * 256).CopyTo(output);
                 }
             }
 
@@ -162,24 +182,24 @@ namespace Lesson
             //   W5 is [128 × 256], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
-            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d4, 0, m * 256), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 128), new global::System.Span<float>(_z5, 0, m * 128), m, 256, 128);
+            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d4, 0, m * 256), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 128), new global::System.Span<float>(s.z5, 0, m * 128), m, 256, 128);
 
             // Layer 6: ReLU.
             //   a6 = ReLU(z5) = max(0, z5)
             //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
-            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z5, 0, m * 128), new global::System.Span<float>(_a6, 0, m * 128));
+            global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(s.z5, 0, m * 128), new global::System.Span<float>(s.a6, 0, m * 128));
 
             // Layer 7: Dropout, p = 0.3 (training only).
             //   d7 = a6 ⊙ mask7 / (1 − 0.3) in training, a6 in inference
             //   mask7 ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[d7] = a6 (inverted dropout).
             {
-                var output = _d7;
+                var output = s.d7;
                 int n = m * 128;
                 if (training)
                 {
-                    var input = _a6;
-                    var mask = _mask7;
+                    var input = s.a6;
+                    var mask = s.mask7;
                     for (int i = 0; i < n; i++)
                     {
                         mask[i] = _random.NextSingle() >= 0.3f ? 1.4285715f : 0f;
@@ -188,7 +208,7 @@ namespace Lesson
                 }
                 else
                 {
-                    new global::System.ReadOnlySpan<float>(_a6, 0, m * 128).CopyTo(output);
+                    new global::System.ReadOnlySpan<float>(s.a6, 0, m * 128).CopyTo(output);
                 }
             }
 
@@ -197,15 +217,15 @@ namespace Lesson
             //   W8 is [10 × 128], row-major (unit j's weights are the row W8[j, :]), so for the batch Z = X·W8ᵀ + b8.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
-            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_d7, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280),
-                new global::System.ReadOnlySpan<float>(_parameters, Layer8BiasOffset, 10), new global::System.Span<float>(_z8, 0, m * 10), m, 128, 10);
+            global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d7, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280),
+                new global::System.ReadOnlySpan<float>(_parameters, Layer8BiasOffset, 10), new global::System.Span<float>(s.z8, 0, m * 10), m, 128, 10);
 
             // Layer 9: Softmax over 10 outputs.
             //   ŷ = a9 = softmax(z8) = e^(z8 − max z8) / Σ e^(z8 − max z8)
             //   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).
             {
-                var input = _z8;
-                var output = _a9;
+                var input = s.z8;
+                var output = s.a9;
                 for (int b = 0; b < m; b++)
                 {
                     int o = b * 10;

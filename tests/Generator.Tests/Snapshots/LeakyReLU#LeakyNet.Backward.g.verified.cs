@@ -11,11 +11,19 @@ partial class LeakyNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<int> labels)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -25,35 +33,59 @@ partial class LeakyNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float Backward(global::System.ReadOnlySpan<float> targets)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("Backward");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(labels, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(labels, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
     {
-        CheckBatch(inputs.Length, batchSize);
-        CheckTargets(targets, batchSize);
-        ForwardTraining(inputs, batchSize);
-        var loss = LossAndOutputGradient(targets, batchSize);
-        BackwardLayers(batchSize, 0f);
-        return loss;
+        int token = _guard.EnterExclusive("ComputeGradients");
+        try
+        {
+            CheckBatch(inputs.Length, batchSize);
+            CheckTargets(targets, batchSize);
+            ForwardTraining(inputs, batchSize);
+            var loss = LossAndOutputGradient(targets, batchSize);
+            BackwardLayers(batchSize, 0f);
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -66,14 +98,22 @@ partial class LeakyNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
     {
-        RequireTrainingPass();
-        CheckLabels(labels, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(labels, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckLabels(labels, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(labels, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     /// <summary>
@@ -86,26 +126,34 @@ partial class LeakyNet
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
     {
-        RequireTrainingPass();
-        CheckTargets(targets, _batchSize);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-        var loss = LossAndOutputGradient(targets, _batchSize);
-        BackwardLayers(_batchSize, (float)learningRate);
-        _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-        return loss;
+        int token = _guard.EnterExclusive("BackwardSgd");
+        try
+        {
+            RequireTrainingPass();
+            CheckTargets(targets, _batchSize);
+            if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+            var loss = LossAndOutputGradient(targets, _batchSize);
+            BackwardLayers(_batchSize, (float)learningRate);
+            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+            return loss;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private void RequireTrainingPass()
     {
         if (!_hasTrainingPass)
-            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+            throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
     }
 
     private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
     {
         if (labels.Length != batchSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
         for (int b = 0; b < labels.Length; b++)
         {
             if ((uint)labels[b] > 1u)
@@ -116,14 +164,15 @@ partial class LeakyNet
     private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
     {
         if (targets.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
     }
 
     /// <summary>The mean loss and ∂L/∂a4, for class-index labels.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
     {
-        var yhat = _a4;
-        var delta = _ga4;
+        var s = _train;
+        var yhat = s.a4;
+        var delta = s.ga4;
         double loss = 0;
         var scale = 1f / (m * 2);
         // L = (1/(m·K)) Σ (ŷ − y)²
@@ -146,8 +195,9 @@ partial class LeakyNet
     /// <summary>The mean loss and ∂L/∂a4, for per-output targets.</summary>
     private float LossAndOutputGradient(global::System.ReadOnlySpan<float> targets, int m)
     {
-        var yhat = _a4;
-        var delta = _ga4;
+        var s = _train;
+        var yhat = s.a4;
+        var delta = s.ga4;
         double loss = 0;
         var scale = 1f / (m * 2);
         // L = (1/(m·K)) Σ (ŷ − y)²
@@ -171,10 +221,11 @@ partial class LeakyNet
     /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
     private void BackwardLayers(int m, float sgdRate)
     {
+        var s = _train;
         // Layer 4: LeakyReLU, slope 0.3, backward.
         //   ∂L/∂z3 = ∂L/∂a4 ⊙ LeakyReLU'(z3) = 1 if z3 > 0, else 0.3
-        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(_z3, 0, m * 2), new global::System.ReadOnlySpan<float>(_ga4, 0, m * 2),
-            new global::System.Span<float>(_gz3, 0, m * 2), 0.3f);
+        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(s.z3, 0, m * 2), new global::System.ReadOnlySpan<float>(s.ga4, 0, m * 2),
+            new global::System.Span<float>(s.gz3, 0, m * 2), 0.3f);
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init), backward.
         //   ∂L/∂W3 = Σ_b ∂L/∂z3[b] · a2[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z3)
@@ -184,15 +235,15 @@ partial class LeakyNet
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
         //   and b3 ← b3 − η·∂L/∂b3.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 2), new global::System.ReadOnlySpan<float>(_a2, 0, m * 4),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz3, 0, m * 2), new global::System.ReadOnlySpan<float>(s.a2, 0, m * 4),
             new global::System.Span<float>(_parameters, Layer3WeightsOffset, 8), new global::System.Span<float>(_parameters, Layer3BiasOffset, 2),
             new global::System.Span<float>(_gradients, Layer3WeightsOffset, 8), new global::System.Span<float>(_gradients, Layer3BiasOffset, 2),
-            new global::System.Span<float>(_ga2, 0, m * 4), m, 4, 2, sgdRate);
+            new global::System.Span<float>(s.ga2, 0, m * 4), m, 4, 2, sgdRate);
 
         // Layer 2: LeakyReLU, slope 0.1, backward.
         //   ∂L/∂z1 = ∂L/∂a2 ⊙ LeakyReLU'(z1) = 1 if z1 > 0, else 0.1
-        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.ReadOnlySpan<float>(_ga2, 0, m * 4),
-            new global::System.Span<float>(_gz1, 0, m * 4), 0.1f);
+        global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.ga2, 0, m * 4),
+            new global::System.Span<float>(s.gz1, 0, m * 4), 0.1f);
 
         // Layer 1: Dense 3 → 4 (16 parameters, Xavier uniform init), backward.
         //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
@@ -202,7 +253,7 @@ partial class LeakyNet
         //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
         //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
         //   and b1 ← b1 − η·∂L/∂b1.
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(_x, 0, m * 3),
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.x, 0, m * 3),
             new global::System.Span<float>(_parameters, Layer1WeightsOffset, 12), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
             new global::System.Span<float>(_gradients, Layer1WeightsOffset, 12), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
             default(global::System.Span<float>), m, 3, 4, sgdRate);

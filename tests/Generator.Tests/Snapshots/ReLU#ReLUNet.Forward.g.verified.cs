@@ -19,14 +19,23 @@ partial class ReLUNet
     {
         CheckBatch(inputs.Length, batchSize);
         if (outputs.Length != batchSize * OutputSize)
-            throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "output") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
-        _hasTrainingPass = false;
-        for (int start = 0; start < batchSize; start += InferenceChunk)
+            throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "output") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
+        // Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),
+        // allocated on its first call; the guard refuses the call while another thread trains or loads this network.
+        _guard.EnterInference();
+        try
         {
-            int m = global::System.Math.Min(InferenceChunk, batchSize - start);
-            EnsureCapacity(m);
-            ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false);
-            new global::System.ReadOnlySpan<float>(_z3, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+            for (int start = 0; start < batchSize; start += InferenceChunk)
+            {
+                int m = global::System.Math.Min(InferenceChunk, batchSize - start);
+                ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);
+                new global::System.ReadOnlySpan<float>(s.z3, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+            }
+        }
+        finally
+        {
+            _guard.ExitInference();
         }
     }
 
@@ -38,47 +47,58 @@ partial class ReLUNet
     public global::System.ReadOnlySpan<float> ForwardTraining(global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         CheckBatch(inputs.Length, batchSize);
-        EnsureCapacity(batchSize);
-        inputs.CopyTo(_x);
-        ForwardLayers(new global::System.ReadOnlySpan<float>(_x, 0, inputs.Length), batchSize, true);
-        _batchSize = batchSize;
-        _hasTrainingPass = true;
-        return new global::System.ReadOnlySpan<float>(_z3, 0, batchSize * OutputSize);
+        int token = _guard.EnterExclusive("ForwardTraining");
+        try
+        {
+            var s = _train;
+            s.Ensure(batchSize, true);
+            _hasTrainingPass = false;
+            inputs.CopyTo(s.x);
+            ForwardLayers(new global::System.ReadOnlySpan<float>(s.x, 0, inputs.Length), batchSize, true, s);
+            _batchSize = batchSize;
+            _hasTrainingPass = true;
+            return new global::System.ReadOnlySpan<float>(s.z3, 0, batchSize * OutputSize);
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private static void CheckBatch(int inputLength, int batchSize)
     {
         if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if ((long)batchSize * InputSize != inputLength)
-            throw new global::System.ArgumentException("Expected " + Count((long)batchSize * InputSize, "input") + " (" + Count(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
+            throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
     }
 
     /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
-    private static string Count(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
+    private static string CountOf(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
-    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.</summary>
-    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training)
+    /// <summary>The unrolled forward pass over <paramref name="m"/> samples: one block per layer, every width a constant.
+    /// The layer outputs go to <paramref name="s"/>: the training buffers, or the calling thread's inference buffers.</summary>
+    private void ForwardLayers(global::System.ReadOnlySpan<float> x, int m, bool training, PassBuffers s)
     {
-        _lastBatch = m;
+        s.rows = m;
         // Layer 1: Dense 3 → 4 (16 parameters, He uniform init).
         //   z1 = W1·x + b1
         //   W1 is [4 × 3], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
         global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 3), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 12),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(_z1, 0, m * 4), m, 3, 4);
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(s.z1, 0, m * 4), m, 3, 4);
 
         // Layer 2: ReLU.
         //   a2 = ReLU(z1) = max(0, z1)
         //   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).
-        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(_z1, 0, m * 4), new global::System.Span<float>(_a2, 0, m * 4));
+        global::Unrolled.Kernels.Relu(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 4), new global::System.Span<float>(s.a2, 0, m * 4));
 
         // Layer 3: Dense 4 → 2 (10 parameters, Xavier uniform init).
         //   ŷ = z3 = W3·a2 + b3
         //   W3 is [2 × 4], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
         //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
         //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
-        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(_a2, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer3BiasOffset, 2), new global::System.Span<float>(_z3, 0, m * 2), m, 4, 2);
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.a2, 0, m * 4), new global::System.ReadOnlySpan<float>(_parameters, Layer3WeightsOffset, 8),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer3BiasOffset, 2), new global::System.Span<float>(s.z3, 0, m * 2), m, 4, 2);
     }
 }

@@ -57,19 +57,16 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
 
     // ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────
     private static readonly float[] s_empty = new float[0];
-    private readonly float[] _parameters = NewParameters(DefaultSeed);
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _statistics = NewStatistics();
+    private float[] _parameters = NewParameters(DefaultSeed);
+    private float[] _gradients = new float[ParameterCount];
+    private float[] _statistics = NewStatistics();
     private global::Unrolled.SplitMix64 _random = global::Unrolled.SplitMix64.ForDropout(DefaultSeed);
-    private int _capacity;        // samples the per-batch buffers hold
     private int _batchSize;       // samples of the last training forward pass
-    private int _lastBatch;       // samples of the last forward pass of any kind (its layer outputs are in the buffers)
-    private bool _hasTrainingPass; // whether the buffers hold a training pass Backward can use
-    private float[] _x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer
-    private float[] _z1 = s_empty; // z1: output of layer 1, m × 3
-    private float[] _gz1 = s_empty; // ∂L/∂z1
-    private float[] _a2 = s_empty; // a2: output of layer 2, m × 3
-    private float[] _ga2 = s_empty; // ∂L/∂a2
+    private bool _hasTrainingPass; // whether the training buffers hold a pass Backward can use
+    private PassBuffers _train = new PassBuffers(0, true); // the training pass: layer outputs, gradients, masks
+    private global::Unrolled.NetworkGuard _guard = new global::Unrolled.NetworkGuard("SoftmaxMseNet");
+    /// <summary>Each thread's inference buffers (one chunk of samples), shared by the instances of this network on that thread.</summary>
+    [global::System.ThreadStatic] private static PassBuffers? t_inference;
 
     /// <summary>Every trainable parameter, flat, layer by layer (Dense: W row-major then b; BatchNorm: γ then β).</summary>
     public global::System.Span<float> Parameters => _parameters;
@@ -84,17 +81,88 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
     int global::Unrolled.INetwork<float>.ParameterCount => ParameterCount;
     global::Unrolled.Loss global::Unrolled.INetwork<float>.Loss => global::Unrolled.Loss.MeanSquaredError;
     global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> global::Unrolled.INetwork<float>.Layers => s_layers;
+    /// <summary>Detects misuse across threads: training, loading and initialisation take this network exclusively (a second
+    /// thread gets an InvalidOperationException naming the conflict); inference is shared and is refused only while another
+    /// thread holds the network exclusively.</summary>
+    public global::Unrolled.NetworkGuard Guard => _guard;
 
     // ── Initialisation ─────────────────────────────────────────────────────────────────────
     /// <summary>Re-initialises parameters, running statistics and the dropout generator from <paramref name="seed"/>; the same seed gives the same network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public void InitializeParameters(int seed)
     {
-        FillParameters(_parameters, seed);
-        FillStatistics(_statistics);
-        global::System.Array.Clear(_gradients, 0, ParameterCount);
-        _random = global::Unrolled.SplitMix64.ForDropout(seed);
-        _hasTrainingPass = false;
+        int token = _guard.EnterExclusive("InitializeParameters");
+        try
+        {
+            FillParameters(_parameters, seed);
+            FillStatistics(_statistics);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            _random = global::Unrolled.SplitMix64.ForDropout(seed);
+            _hasTrainingPass = false;
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
+    }
+
+    // ── Copies ─────────────────────────────────────────────────────────────────────────────
+    /// <summary>
+    /// A deep copy: parameters, gradients, running statistics and the dropout generator's state are copied, and the copy
+    /// gets its own buffers and guard, so training or serving one never touches the other (fields you declare in the
+    /// partial class are copied as MemberwiseClone copies them). The copy computes the same outputs, bit for bit.
+    /// Allocates the copy; takes this network as inference does (refused while another thread trains it).
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public SoftmaxMseNet Clone()
+    {
+        _guard.EnterInference();
+        try
+        {
+            var copy = (SoftmaxMseNet)MemberwiseClone();
+            copy._parameters = (float[])_parameters.Clone();
+            copy._gradients = (float[])_gradients.Clone();
+            copy._statistics = (float[])_statistics.Clone();
+            copy._train = new PassBuffers(0, true);
+            copy._hasTrainingPass = false;
+            copy._guard = new global::Unrolled.NetworkGuard("SoftmaxMseNet");
+            return copy;
+        }
+        finally
+        {
+            _guard.ExitInference();
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/>'s parameters and running statistics into this network (no allocation), e.g. to publish
+    /// a trainer's weights to a spare instance that servers then switch to. Takes this network exclusively (refused while
+    /// other threads run inference on it or train it) and reads the source as inference does; the training pass is used up.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
+    public void CopyParametersFrom(SoftmaxMseNet source)
+    {
+        if (source is null) throw new global::System.ArgumentNullException(nameof(source));
+        if (ReferenceEquals(source, this)) return;
+        int token = _guard.EnterExclusive("CopyParametersFrom");
+        try
+        {
+            source._guard.EnterInference();
+            try
+            {
+                global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
+                global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);
+                _hasTrainingPass = false;
+            }
+            finally
+            {
+                source._guard.ExitInference();
+            }
+        }
+        finally
+        {
+            _guard.ExitExclusive(token);
+        }
     }
 
     private static float[] NewParameters(int seed)
@@ -123,27 +191,47 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
     {
     }
 
-    /// <summary>Grows the per-batch buffers to <paramref name="batchSize"/> samples; after warm-up nothing is allocated.</summary>
-    private void EnsureCapacity(int batchSize)
+    /// <summary>The buffers of one forward pass (and, for training, its backward pass): layer outputs, BatchNorm's x̂, μ and
+    /// 1/σ, dropout masks, and the gradients. The instance trains in one set; inference uses the calling thread's set.</summary>
+    private sealed class PassBuffers
     {
-        if (batchSize <= _capacity) return;
-        _x = new float[checked(batchSize * InputSize)];
-        _z1 = new float[checked(batchSize * 3)];
-        _gz1 = new float[checked(batchSize * 3)];
-        _a2 = new float[checked(batchSize * 3)];
-        _ga2 = new float[checked(batchSize * 3)];
-        _capacity = batchSize;
-        _hasTrainingPass = false;
+        public int rows;     // samples of the last pass in these buffers
+        private int _capacity; // samples the per-sample buffers hold
+        private readonly bool _training; // whether the training-only buffers (inputs, masks, gradients) are kept
+        public float[] x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer
+        public float[] z1 = s_empty; // z1: output of layer 1, m × 3
+        public float[] gz1 = s_empty; // ∂L/∂z1
+        public float[] a2 = s_empty; // a2: output of layer 2, m × 3
+        public float[] ga2 = s_empty; // ∂L/∂a2
+
+        public PassBuffers(int capacity, bool training)
+        {
+            _training = training;
+            Ensure(capacity, training);
+        }
+
+        /// <summary>Grows the per-sample buffers to <paramref name="samples"/>; after warm-up nothing is allocated.</summary>
+        public void Ensure(int samples, bool training)
+        {
+            if (samples <= _capacity || samples == 0) return;
+            if (_training) x = new float[checked(samples * InputSize)];
+            z1 = new float[checked(samples * 3)];
+            if (_training) gz1 = new float[checked(samples * 3)];
+            a2 = new float[checked(samples * 3)];
+            if (_training) ga2 = new float[checked(samples * 3)];
+            _capacity = samples;
+        }
     }
 
-    /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last forward pass (for inference,
-    /// its last chunk), sample-major; valid until the next pass. For diagnosis: dead ReLUs, the first non-finite layer.</summary>
+    /// <summary>The output of layer <paramref name="layer"/> (1-based) for the samples of the last training pass (ForwardTraining),
+    /// sample-major; valid until the next one. For diagnosis: dead ReLUs, the first non-finite layer. (Inference keeps its layer
+    /// outputs in per-thread buffers and does not change this.)</summary>
     public global::System.ReadOnlySpan<float> LayerOutput(int layer)
     {
         switch (layer)
         {
-            case 1: return new global::System.ReadOnlySpan<float>(_z1, 0, _lastBatch * 3);
-            case 2: return new global::System.ReadOnlySpan<float>(_a2, 0, _lastBatch * 3);
+            case 1: return new global::System.ReadOnlySpan<float>(_train.z1, 0, _train.rows * 3);
+            case 2: return new global::System.ReadOnlySpan<float>(_train.a2, 0, _train.rows * 3);
             default: throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "Layers are numbered 1 to " + LayerCount + ".");
         }
     }

@@ -13,11 +13,19 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float Backward(global::System.ReadOnlySpan<int> labels)
         {
-            RequireTrainingPass();
-            CheckLabels(labels, _batchSize);
-            var loss = LossAndOutputGradient(labels, _batchSize);
-            BackwardLayers(_batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("Backward");
+            try
+            {
+                RequireTrainingPass();
+                CheckLabels(labels, _batchSize);
+                var loss = LossAndOutputGradient(labels, _batchSize);
+                BackwardLayers(_batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -27,35 +35,59 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float Backward(global::System.ReadOnlySpan<float> targets)
         {
-            RequireTrainingPass();
-            CheckTargets(targets, _batchSize);
-            var loss = LossAndOutputGradient(targets, _batchSize);
-            BackwardLayers(_batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("Backward");
+            try
+            {
+                RequireTrainingPass();
+                CheckTargets(targets, _batchSize);
+                var loss = LossAndOutputGradient(targets, _batchSize);
+                BackwardLayers(_batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>Training-mode forward pass, loss and backward pass; returns the mean loss. Allocates nothing after the first call with this batch size.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
-            CheckBatch(inputs.Length, batchSize);
-            CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
-            ForwardTraining(inputs, batchSize);
-            var loss = LossAndOutputGradient(labels, batchSize);
-            BackwardLayers(batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("ComputeGradients");
+            try
+            {
+                CheckBatch(inputs.Length, batchSize);
+                CheckLabels(labels, batchSize); // before the forward pass, so bad labels change nothing
+                ForwardTraining(inputs, batchSize);
+                var loss = LossAndOutputGradient(labels, batchSize);
+                BackwardLayers(batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>Training-mode forward pass, loss and backward pass with per-output targets; returns the mean loss.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
-            CheckBatch(inputs.Length, batchSize);
-            CheckTargets(targets, batchSize);
-            ForwardTraining(inputs, batchSize);
-            var loss = LossAndOutputGradient(targets, batchSize);
-            BackwardLayers(batchSize, 0f);
-            return loss;
+            int token = _guard.EnterExclusive("ComputeGradients");
+            try
+            {
+                CheckBatch(inputs.Length, batchSize);
+                CheckTargets(targets, batchSize);
+                ForwardTraining(inputs, batchSize);
+                var loss = LossAndOutputGradient(targets, batchSize);
+                BackwardLayers(batchSize, 0f);
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -68,14 +100,22 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float BackwardSgd(global::System.ReadOnlySpan<int> labels, double learningRate)
         {
-            RequireTrainingPass();
-            CheckLabels(labels, _batchSize);
-            if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-            var loss = LossAndOutputGradient(labels, _batchSize);
-            BackwardLayers(_batchSize, (float)learningRate);
-            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-            return loss;
+            int token = _guard.EnterExclusive("BackwardSgd");
+            try
+            {
+                RequireTrainingPass();
+                CheckLabels(labels, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(labels, _batchSize);
+                BackwardLayers(_batchSize, (float)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         /// <summary>
@@ -88,26 +128,34 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public float BackwardSgd(global::System.ReadOnlySpan<float> targets, double learningRate)
         {
-            RequireTrainingPass();
-            CheckTargets(targets, _batchSize);
-            if (!(learningRate > 0) || double.IsInfinity(learningRate))
-                throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
-            var loss = LossAndOutputGradient(targets, _batchSize);
-            BackwardLayers(_batchSize, (float)learningRate);
-            _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
-            return loss;
+            int token = _guard.EnterExclusive("BackwardSgd");
+            try
+            {
+                RequireTrainingPass();
+                CheckTargets(targets, _batchSize);
+                if (!(learningRate > 0) || double.IsInfinity(learningRate))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive, finite number.");
+                var loss = LossAndOutputGradient(targets, _batchSize);
+                BackwardLayers(_batchSize, (float)learningRate);
+                _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                return loss;
+            }
+            finally
+            {
+                _guard.ExitExclusive(token);
+            }
         }
 
         private void RequireTrainingPass()
         {
             if (!_hasTrainingPass)
-                throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (Forward and InitializeParameters discard them).");
+                throw new global::System.InvalidOperationException("Backward needs the buffers of a training pass: call ForwardTraining first (BackwardSgd, InitializeParameters and CopyParametersFrom use them up; inference does not touch them).");
         }
 
         private static void CheckLabels(global::System.ReadOnlySpan<int> labels, int batchSize)
         {
             if (labels.Length != batchSize)
-                throw new global::System.ArgumentException("Expected " + Count(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
+                throw new global::System.ArgumentException("Expected " + CountOf(batchSize, "label") + " (one per sample), got " + labels.Length + ".", nameof(labels));
             for (int b = 0; b < labels.Length; b++)
             {
                 if ((uint)labels[b] > 9u)
@@ -118,17 +166,18 @@ namespace Lesson
         private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (targets.Length != batchSize * OutputSize)
-                throw new global::System.ArgumentException("Expected " + Count(batchSize * OutputSize, "target") + " (" + Count(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
+                throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "target") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + targets.Length + ".", nameof(targets));
         }
 
         /// <summary>The mean loss and ∂L/∂z3, for class-index labels.</summary>
         private float LossAndOutputGradient(global::System.ReadOnlySpan<int> labels, int m)
         {
-            var yhat = _a4;
-            var delta = _gz3;
+            var s = _train;
+            var yhat = s.a4;
+            var delta = s.gz3;
             double loss = 0;
             var scale = 1f / m;
-            var logits = _z3;
+            var logits = s.z3;
             // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z3[b,j] − z3[b,k]): log-softmax from the logits, so log 0 never happens.
             // ∂L/∂z3 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
             //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -156,11 +205,12 @@ namespace Lesson
         /// <summary>The mean loss and ∂L/∂z3, for per-output targets.</summary>
         private float LossAndOutputGradient(global::System.ReadOnlySpan<float> targets, int m)
         {
-            var yhat = _a4;
-            var delta = _gz3;
+            var s = _train;
+            var yhat = s.a4;
+            var delta = s.gz3;
             double loss = 0;
             var scale = 1f / m;
-            var logits = _z3;
+            var logits = s.z3;
             // L = (1/m) Σ_b Σ_k y[b,k] · (log Σ_j e^z3[b,j] − z3[b,k]): log-softmax from the logits, so log 0 never happens.
             // ∂L/∂z3 = (ŷ − y) / m: softmax + cross-entropy, the Jacobians cancel to the prediction error (lesson §2).
             //   (Written as (ŷ·Σ_k y[k] − y) / m, which is the same for one-hot targets and exact for any others.)
@@ -189,6 +239,7 @@ namespace Lesson
         /// ∂L/∂(input) has used the old ones; with 0 the gradients go to <see cref="Gradients"/> for any optimiser.</summary>
         private void BackwardLayers(int m, float sgdRate)
         {
+            var s = _train;
             // Layer 4 (softmax): nothing to do, the loss already wrote ∂L/∂z3 (fused).
 
             // Layer 3: Dense 128 → 10 (1,290 parameters, Xavier uniform init), backward.
@@ -199,15 +250,15 @@ namespace Lesson
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
             //   and b3 ← b3 − η·∂L/∂b3.
-            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz3, 0, m * 10), new global::System.ReadOnlySpan<float>(_a2, 0, m * 128),
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz3, 0, m * 10), new global::System.ReadOnlySpan<float>(s.a2, 0, m * 128),
                 new global::System.Span<float>(_parameters, Layer3WeightsOffset, 1280), new global::System.Span<float>(_parameters, Layer3BiasOffset, 10),
                 new global::System.Span<float>(_gradients, Layer3WeightsOffset, 1280), new global::System.Span<float>(_gradients, Layer3BiasOffset, 10),
-                new global::System.Span<float>(_ga2, 0, m * 128), m, 128, 10, sgdRate);
+                new global::System.Span<float>(s.ga2, 0, m * 128), m, 128, 10, sgdRate);
 
             // Layer 2: ReLU, backward.
             //   ∂L/∂z1 = ∂L/∂a2 ⊙ ReLU'(z1) = 1 if z1 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
-            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(_z1, 0, m * 128), new global::System.ReadOnlySpan<float>(_ga2, 0, m * 128),
-                new global::System.Span<float>(_gz1, 0, m * 128));
+            global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 128), new global::System.ReadOnlySpan<float>(s.ga2, 0, m * 128),
+                new global::System.Span<float>(s.gz1, 0, m * 128));
 
             // Layer 1: Dense 784 → 128 (100,480 parameters, Xavier uniform init), backward.
             //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
@@ -217,7 +268,7 @@ namespace Lesson
             //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
             //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
             //   and b1 ← b1 − η·∂L/∂b1.
-            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(_gz1, 0, m * 128), new global::System.ReadOnlySpan<float>(_x, 0, m * 784),
+            global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 128), new global::System.ReadOnlySpan<float>(s.x, 0, m * 784),
                 new global::System.Span<float>(_parameters, Layer1WeightsOffset, 100352), new global::System.Span<float>(_parameters, Layer1BiasOffset, 128),
                 new global::System.Span<float>(_gradients, Layer1WeightsOffset, 100352), new global::System.Span<float>(_gradients, Layer1BiasOffset, 128),
                 default(global::System.Span<float>), m, 784, 128, sgdRate);

@@ -86,6 +86,41 @@ public class FitOverhead : BatchAndThreads
     public int Fit() => _net.Fit(_data, new Sgd(1e-3), new FitOptions { Epochs = 1, BatchSize = Batch, Shuffle = false, Diagnose = false }).Epochs.Count;
 }
 
+/// <summary>
+/// Single-sample inference on one shared instance from 1 or 2 caller threads (20,000 calls in all, split between them), with
+/// Kernels.Threads 1 or 2: the throughput of concurrent callers against one caller.
+/// </summary>
+public class ConcurrentInference
+{
+    private const int Calls = 20_000;
+    private readonly FashionNet _net = new FashionNet();
+    private float[] _inputs = System.Array.Empty<float>();
+
+    /// <summary>Caller threads sharing the instance.</summary>
+    [Params(1, 2)]
+    public int Callers { get; set; }
+
+    /// <summary>Kernels.Threads.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Kernels.Threads = Threads;
+        SplitMix64 random = SplitMix64.FromSeed(2);
+        _inputs = Enumerable.Range(0, 64 * FashionNet.InputSize).Select(_ => random.NextSingle()).ToArray();
+        System.Threading.Tasks.Parallel.For(0, 4, _ => _net.Forward(_inputs.AsSpan(0, FashionNet.InputSize), new float[10])); // each pool thread's buffers
+    }
+
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public void SingleSampleCalls() => System.Threading.Tasks.Parallel.For(0, Callers, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Callers }, caller =>
+    {
+        Span<float> output = stackalloc float[FashionNet.OutputSize];
+        for (int i = 0; i < Calls / Callers; i++) _net.Forward(_inputs.AsSpan(i % 64 * FashionNet.InputSize, FashionNet.InputSize), output);
+    });
+}
+
 /// <summary>Inference of one sample and of a batch of 10,000.</summary>
 [MemoryDiagnoser]
 public class Inference

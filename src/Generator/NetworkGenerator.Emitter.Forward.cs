@@ -32,7 +32,7 @@ namespace Unrolled.Generator
                     w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf(batchSize * OutputSize, \"output\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
                     w.WriteLine("// Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),");
                     w.WriteLine("// allocated on its first call; the guard refuses the call while another thread trains or loads this network.");
-                    w.WriteLine("_guard.EnterInference();");
+                    w.WriteLine("int reading = _guard.EnterInference();");
                     using (w.Open("try"))
                     {
                         w.WriteLine("var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));");
@@ -45,7 +45,7 @@ namespace Unrolled.Generator
                     }
                     using (w.Open("finally"))
                     {
-                        w.WriteLine("_guard.ExitInference();");
+                        w.WriteLine("_guard.ExitInference(reading);");
                     }
                 }
                 w.WriteLine();

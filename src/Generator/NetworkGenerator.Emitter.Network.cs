@@ -228,7 +228,7 @@ namespace Unrolled.Generator
                 w.WriteLine(s_generatedCode);
                 using (w.Open($"public {_spec.TypeName} Clone()"))
                 {
-                    w.WriteLine("_guard.EnterInference();");
+                    w.WriteLine("int reading = _guard.EnterInference();");
                     using (w.Open("try"))
                     {
                         w.WriteLine($"var copy = ({_spec.TypeName})MemberwiseClone();");
@@ -242,7 +242,7 @@ namespace Unrolled.Generator
                     }
                     using (w.Open("finally"))
                     {
-                        w.WriteLine("_guard.ExitInference();");
+                        w.WriteLine("_guard.ExitInference(reading);");
                     }
                 }
                 w.WriteLine();
@@ -259,7 +259,7 @@ namespace Unrolled.Generator
                     w.WriteLine("int token = _guard.EnterExclusive(\"CopyParametersFrom\");");
                     using (w.Open("try"))
                     {
-                        w.WriteLine("source._guard.EnterInference();");
+                        w.WriteLine("int reading = source._guard.EnterInference();");
                         using (w.Open("try"))
                         {
                             w.WriteLine("global::System.Array.Copy(source._parameters, _parameters, ParameterCount);");
@@ -268,7 +268,7 @@ namespace Unrolled.Generator
                         }
                         using (w.Open("finally"))
                         {
-                            w.WriteLine("source._guard.ExitInference();");
+                            w.WriteLine("source._guard.ExitInference(reading);");
                         }
                     }
                     using (w.Open("finally"))

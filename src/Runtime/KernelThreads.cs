@@ -43,7 +43,8 @@ namespace Unrolled
         /// <summary>Runs parts 0 and 1 of <paramref name="job"/>, in parallel when the helper is free.</summary>
         public static void Run(ref KernelJob job)
         {
-            if (Kernels.Threads < 2 || Interlocked.CompareExchange(ref s_claimed, 1, 0) != 0)
+            // One caller at a time gets the helper; with several network calls in flight the callers already fill the cores.
+            if (Kernels.Threads < 2 || Kernels.CallersOverlap || Interlocked.CompareExchange(ref s_claimed, 1, 0) != 0)
             {
                 job.Body(ref job, 0);
                 job.Body(ref job, 1);
@@ -90,7 +91,7 @@ namespace Unrolled
                 long since = Stopwatch.GetTimestamp();
                 while (Volatile.Read(ref s_posted) == seen)
                 {
-                    if (Stopwatch.GetTimestamp() - since < s_spinTicks)
+                    if (Stopwatch.GetTimestamp() - since < s_spinTicks && !Kernels.CallersOverlap) // concurrent callers need the core
                     {
                         Thread.SpinWait(1); // ~35 ns: a posted job starts well within a microsecond
                         continue;

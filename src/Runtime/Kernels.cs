@@ -42,6 +42,39 @@ namespace Unrolled
             set => s_threads = value is >= 1 and <= 2 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be 1 or 2.");
         }
 
+        /// <summary>Network calls (inference, training) in progress on any thread. With more than one, the callers already keep
+        /// the cores busy: the kernels run on the calling thread and the helper sleeps instead of spinning, until no two calls
+        /// have overlapped for <see cref="s_concurrencyWindow"/> (so the gaps between one caller's calls do not hand the helper
+        /// back, and wake it, every few microseconds).</summary>
+        private static int s_callers;
+        private static long s_concurrentUntil;
+        private static readonly long s_concurrencyWindow = System.Diagnostics.Stopwatch.Frequency / 500; // 2 ms
+
+        /// <summary>Whether network calls overlap now, or did within the last 2 ms.</summary>
+        internal static bool CallersOverlap =>
+            System.Threading.Volatile.Read(ref s_callers) > 1 || System.Diagnostics.Stopwatch.GetTimestamp() < System.Threading.Volatile.Read(ref s_concurrentUntil);
+
+        /// <summary>Network calls this thread is inside (Fit's validation and CopyParametersFrom nest): only the outermost counts.</summary>
+        [ThreadStatic] private static int t_depth;
+
+        /// <summary>A network call starts (counted by <see cref="NetworkGuard"/>; a call nested in another on the same thread is not another caller).</summary>
+        internal static void EnterCaller()
+        {
+            if (t_depth++ > 0) return;
+            if (System.Threading.Interlocked.Increment(ref s_callers) < 2) return;
+            // Extend the window at most about once a millisecond: concurrent callers would otherwise fight over this line.
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (now + s_concurrencyWindow / 2 > System.Threading.Volatile.Read(ref s_concurrentUntil))
+                System.Threading.Volatile.Write(ref s_concurrentUntil, now + s_concurrencyWindow);
+        }
+
+        /// <summary>A network call ends.</summary>
+        internal static void ExitCaller()
+        {
+            if (--t_depth > 0) return;
+            System.Threading.Interlocked.Decrement(ref s_callers);
+        }
+
         private static int DefaultThreads() =>
             int.TryParse(Environment.GetEnvironmentVariable("UNROLLED_THREADS"), out int threads) && threads >= 1
                 ? Math.Min(threads, 2)

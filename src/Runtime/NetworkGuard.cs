@@ -50,29 +50,41 @@ namespace Unrolled
                     $"{operation} was called on {_network} while other threads run inference on it: it would change the weights under them. " +
                     "Train a copy (Clone()) and publish it, or CopyParametersFrom into an instance no thread is using.");
             }
+            Kernels.EnterCaller();
             return 1;
         }
 
         /// <summary>Releases what <see cref="EnterExclusive"/> took (nothing for a nested call's token 0).</summary>
         public void ExitExclusive(int token)
         {
-            if (token == 1) Volatile.Write(ref _owner, 0);
+            if (token != 1) return;
+            Kernels.ExitCaller();
+            Volatile.Write(ref _owner, 0);
         }
 
         /// <summary>Starts an inference call: allowed on any number of threads at once, and on the thread that holds the
-        /// network exclusively (Fit's validation); refused while another thread holds it.</summary>
-        public void EnterInference()
+        /// network exclusively (Fit's validation); refused while another thread holds it. Returns a token for
+        /// <see cref="ExitInference"/>.</summary>
+        public int EnterInference()
         {
             Interlocked.Increment(ref _readers);
             int owner = Volatile.Read(ref _owner);
-            if (owner == 0 || owner == Environment.CurrentManagedThreadId) return;
+            if (owner == 0 || owner == Environment.CurrentManagedThreadId) // the owner's own inference: Fit's validation
+            {
+                Kernels.EnterCaller();
+                return 1;
+            }
             Interlocked.Decrement(ref _readers);
             throw new InvalidOperationException(
                 $"Inference was called on {_network} while another thread (managed thread {owner}) is running {Volatile.Read(ref _operation)} on it, " +
                 "so its weights are changing. Serve a copy (Clone(), or CopyParametersFrom into a spare instance) while you train.");
         }
 
-        /// <summary>Ends an inference call.</summary>
-        public void ExitInference() => Interlocked.Decrement(ref _readers);
+        /// <summary>Ends an inference call started with <paramref name="token"/>.</summary>
+        public void ExitInference(int token)
+        {
+            if (token == 1) Kernels.ExitCaller();
+            Interlocked.Decrement(ref _readers);
+        }
     }
 }

@@ -136,7 +136,7 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public XorNet Clone()
             {
-                _guard.EnterInference();
+                int reading = _guard.EnterInference();
                 try
                 {
                     var copy = (XorNet)MemberwiseClone();
@@ -150,7 +150,7 @@ namespace Outer.Inner
                 }
                 finally
                 {
-                    _guard.ExitInference();
+                    _guard.ExitInference(reading);
                 }
             }
 
@@ -167,7 +167,7 @@ namespace Outer.Inner
                 int token = _guard.EnterExclusive("CopyParametersFrom");
                 try
                 {
-                    source._guard.EnterInference();
+                    int reading = source._guard.EnterInference();
                     try
                     {
                         global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -176,7 +176,7 @@ namespace Outer.Inner
                     }
                     finally
                     {
-                        source._guard.ExitInference();
+                        source._guard.ExitInference(reading);
                     }
                 }
                 finally

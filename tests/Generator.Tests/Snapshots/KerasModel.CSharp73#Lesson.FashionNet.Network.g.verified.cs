@@ -175,7 +175,7 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public FashionNet Clone()
         {
-            _guard.EnterInference();
+            int reading = _guard.EnterInference();
             try
             {
                 var copy = (FashionNet)MemberwiseClone();
@@ -189,7 +189,7 @@ namespace Lesson
             }
             finally
             {
-                _guard.ExitInference();
+                _guard.ExitInference(reading);
             }
         }
 
@@ -206,7 +206,7 @@ namespace Lesson
             int token = _guard.EnterExclusive("CopyParametersFrom");
             try
             {
-                source._guard.EnterInference();
+                int reading = source._guard.EnterInference();
                 try
                 {
                     global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -215,7 +215,7 @@ namespace Lesson
                 }
                 finally
                 {
-                    source._guard.ExitInference();
+                    source._guard.ExitInference(reading);
                 }
             }
             finally

@@ -116,7 +116,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public SoftmaxMseNet Clone()
     {
-        _guard.EnterInference();
+        int reading = _guard.EnterInference();
         try
         {
             var copy = (SoftmaxMseNet)MemberwiseClone();
@@ -130,7 +130,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
         }
         finally
         {
-            _guard.ExitInference();
+            _guard.ExitInference(reading);
         }
     }
 
@@ -147,7 +147,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
         int token = _guard.EnterExclusive("CopyParametersFrom");
         try
         {
-            source._guard.EnterInference();
+            int reading = source._guard.EnterInference();
             try
             {
                 global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -156,7 +156,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
             }
             finally
             {
-                source._guard.ExitInference();
+                source._guard.ExitInference(reading);
             }
         }
         finally

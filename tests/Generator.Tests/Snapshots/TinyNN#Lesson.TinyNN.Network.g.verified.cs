@@ -134,7 +134,7 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public TinyNN Clone()
         {
-            _guard.EnterInference();
+            int reading = _guard.EnterInference();
             try
             {
                 var copy = (TinyNN)MemberwiseClone();
@@ -148,7 +148,7 @@ namespace Lesson
             }
             finally
             {
-                _guard.ExitInference();
+                _guard.ExitInference(reading);
             }
         }
 
@@ -165,7 +165,7 @@ namespace Lesson
             int token = _guard.EnterExclusive("CopyParametersFrom");
             try
             {
-                source._guard.EnterInference();
+                int reading = source._guard.EnterInference();
                 try
                 {
                     global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -174,7 +174,7 @@ namespace Lesson
                 }
                 finally
                 {
-                    source._guard.ExitInference();
+                    source._guard.ExitInference(reading);
                 }
             }
             finally

@@ -125,8 +125,7 @@ namespace Unrolled.Generator
                 string name = compute ? "ComputeGradients" : fused ? "BackwardSgd" : "Backward";
                 using (w.Open(signature))
                 {
-                    w.WriteLine($"int token = _guard.EnterExclusive(\"{name}\");");
-                    using (w.Open("try"))
+                    Exclusive(w, name, () =>
                     {
                         w.WriteLine(compute ? "CheckBatch(inputs.Length, batchSize);" : "RequireTrainingPass();");
                         w.WriteLine($"Check{(labels ? "Labels" : "Targets")}({truth}, {batch});{(compute && labels ? " // before the forward pass, so bad labels change nothing" : string.Empty)}");
@@ -140,11 +139,7 @@ namespace Unrolled.Generator
                         w.WriteLine($"BackwardLayers({batch}, {(fused ? $"({t})learningRate" : Literal(0))});");
                         if (fused) w.WriteLine("_hasTrainingPass = false; // the kept layer outputs belong to the old parameters");
                         w.WriteLine("return loss;");
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitExclusive(token);");
-                    }
+                    });
                 }
             }
 

@@ -32,8 +32,7 @@ namespace Unrolled.Generator
                     w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf(batchSize * OutputSize, \"output\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + OutputSize + \"), got \" + outputs.Length + \".\", nameof(outputs));");
                     w.WriteLine("// Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),");
                     w.WriteLine("// allocated on its first call; the guard refuses the call while another thread trains or loads this network.");
-                    w.WriteLine("int reading = _guard.EnterInference();");
-                    using (w.Open("try"))
+                    Inference(w, "_guard", () =>
                     {
                         w.WriteLine("var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));");
                         using (w.Open("for (int start = 0; start < batchSize; start += InferenceChunk)"))
@@ -42,11 +41,7 @@ namespace Unrolled.Generator
                             w.WriteLine("ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);");
                             w.WriteLine($"new {ReadOnlySpan}<{t}>({last}, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
                         }
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitInference(reading);");
-                    }
+                    });
                 }
                 w.WriteLine();
                 w.WriteLine("/// <summary>");
@@ -57,8 +52,7 @@ namespace Unrolled.Generator
                 using (w.Open($"public {ReadOnlySpan}<{t}> ForwardTraining({ReadOnlySpan}<{t}> inputs, int batchSize)"))
                 {
                     w.WriteLine("CheckBatch(inputs.Length, batchSize);");
-                    w.WriteLine("int token = _guard.EnterExclusive(\"ForwardTraining\");");
-                    using (w.Open("try"))
+                    Exclusive(w, "ForwardTraining", () =>
                     {
                         w.WriteLine("var s = _train;");
                         w.WriteLine("s.Ensure(batchSize, true);");
@@ -68,11 +62,7 @@ namespace Unrolled.Generator
                         w.WriteLine("_batchSize = batchSize;");
                         w.WriteLine("_hasTrainingPass = true;");
                         w.WriteLine($"return new {ReadOnlySpan}<{t}>({last}, 0, batchSize * OutputSize);");
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitExclusive(token);");
-                    }
+                    });
                 }
                 w.WriteLine();
                 using (w.Open("private static void CheckBatch(int inputLength, int batchSize)"))

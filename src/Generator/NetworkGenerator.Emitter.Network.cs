@@ -202,21 +202,15 @@ namespace Unrolled.Generator
                 w.WriteLine(s_generatedCode);
                 using (w.Open("public void InitializeParameters(int seed)"))
                 {
-                    w.WriteLine("int token = _guard.EnterExclusive(\"InitializeParameters\");");
-                    using (w.Open("try"))
+                    Exclusive(w, "InitializeParameters", () =>
                     {
                         w.WriteLine("FillParameters(_parameters, seed);");
                         w.WriteLine("FillStatistics(_statistics);");
                         w.WriteLine("global::System.Array.Clear(_gradients, 0, ParameterCount);");
                         w.WriteLine("_random = global::Unrolled.SplitMix64.ForDropout(seed);");
                         w.WriteLine("_hasTrainingPass = false;");
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitExclusive(token);");
-                    }
+                    });
                 }
-
                 w.WriteLine();
                 w.WriteLine("// ── Copies ─────────────────────────────────────────────────────────────────────────────");
                 w.WriteLine("/// <summary>");
@@ -228,8 +222,7 @@ namespace Unrolled.Generator
                 w.WriteLine(s_generatedCode);
                 using (w.Open($"public {_spec.TypeName} Clone()"))
                 {
-                    w.WriteLine("int reading = _guard.EnterInference();");
-                    using (w.Open("try"))
+                    Inference(w, "_guard", () =>
                     {
                         w.WriteLine($"var copy = ({_spec.TypeName})MemberwiseClone();");
                         w.WriteLine($"copy._parameters = ({t}[])_parameters.Clone();");
@@ -239,11 +232,7 @@ namespace Unrolled.Generator
                         w.WriteLine("copy._hasTrainingPass = false;");
                         w.WriteLine($"copy._guard = new global::Unrolled.NetworkGuard(\"{_spec.FullName}\");");
                         w.WriteLine("return copy;");
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitInference(reading);");
-                    }
+                    });
                 }
                 w.WriteLine();
                 w.WriteLine("/// <summary>");
@@ -256,25 +245,12 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine("if (source is null) throw new global::System.ArgumentNullException(nameof(source));");
                     w.WriteLine("if (ReferenceEquals(source, this)) return;");
-                    w.WriteLine("int token = _guard.EnterExclusive(\"CopyParametersFrom\");");
-                    using (w.Open("try"))
+                    Exclusive(w, "CopyParametersFrom", () => Inference(w, "source._guard", () =>
                     {
-                        w.WriteLine("int reading = source._guard.EnterInference();");
-                        using (w.Open("try"))
-                        {
-                            w.WriteLine("global::System.Array.Copy(source._parameters, _parameters, ParameterCount);");
-                            w.WriteLine("global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);");
-                            w.WriteLine("_hasTrainingPass = false;");
-                        }
-                        using (w.Open("finally"))
-                        {
-                            w.WriteLine("source._guard.ExitInference(reading);");
-                        }
-                    }
-                    using (w.Open("finally"))
-                    {
-                        w.WriteLine("_guard.ExitExclusive(token);");
-                    }
+                        w.WriteLine("global::System.Array.Copy(source._parameters, _parameters, ParameterCount);");
+                        w.WriteLine("global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);");
+                        w.WriteLine("_hasTrainingPass = false;");
+                    }));
                 }
                 w.WriteLine();
                 using (w.Open($"private static {t}[] NewParameters(int seed)"))

@@ -101,6 +101,22 @@ namespace Unrolled.Generator
 
             private static string GradientField(string symbol) => "s.g" + symbol;
 
+            /// <summary><c>enter; try { body } finally { exit }</c>: the network guard around every public entry point.</summary>
+            private static void Guarded(SourceWriter w, string enter, string exit, System.Action body)
+            {
+                w.WriteLine(enter);
+                using (w.Open("try")) body();
+                using (w.Open("finally")) w.WriteLine(exit);
+            }
+
+            /// <summary>The exclusive guard (training, loading, initialisation) around <paramref name="body"/>.</summary>
+            private static void Exclusive(SourceWriter w, string operation, System.Action body) =>
+                Guarded(w, $"int token = _guard.EnterExclusive(\"{operation}\");", "_guard.ExitExclusive(token);", body);
+
+            /// <summary>The shared (inference) guard of <paramref name="network"/> around <paramref name="body"/>.</summary>
+            private static void Inference(SourceWriter w, string network, System.Action body) =>
+                Guarded(w, $"int reading = {network}.EnterInference();", $"{network}.ExitInference(reading);", body);
+
             private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
             private static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -99,7 +99,7 @@ namespace Unrolled.Generator
                         first = false;
                         if (_fusedOutput && layer.Index == _spec.Layers.Count)
                         {
-                            w.WriteLine($"// Layer {Int(layer.Index)} ({KindName(layer.Kind)}): nothing to do, the loss already wrote ∂L/∂{InputOf(layer.Index)} (fused).");
+                            w.WriteLine($"// Layer {Int(layer.Index)} ({layer.Type.Name}): nothing to do, the loss already wrote ∂L/∂{InputOf(layer.Index)} (fused).");
                             continue;
                         }
                         WriteBackwardLayer(w, layer);
@@ -272,7 +272,7 @@ namespace Unrolled.Generator
                 string input = layer.Index == 1 ? Field("x") : Field(x);
                 bool needInputGradient = layer.Index > _firstTrainable;
                 string gradIn = needInputGradient ? GradientField(x) : string.Empty;
-                w.WriteLine($"// Layer {k}: {Describe(layer)}, backward.");
+                w.WriteLine($"// Layer {k}: {layer.Type.Describe(layer)}, backward.");
 
                 switch (layer.Kind)
                 {

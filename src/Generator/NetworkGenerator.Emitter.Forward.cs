@@ -93,173 +93,21 @@ namespace Unrolled.Generator
 
             private void WriteForwardLayer(SourceWriter w, LayerSpec layer)
             {
-                string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
+                string k = Int(layer.Index);
                 string input = layer.Index == 1 ? "x" : Field(InputOf(layer.Index));
                 string output = Field(Symbol(layer));
-                w.WriteLine($"// Layer {k}: {Describe(layer)}.");
+                w.WriteLine($"// Layer {k}: {layer.Type.Describe(layer)}.");
                 w.WriteLine($"//   {ForwardMath(layer)}");
-                switch (layer.Kind)
-                {
-                    case LayerKind.Dense:
-                        w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(layer.UseBias ? " + b" + k : string.Empty)}.");
-                        w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over");
-                        w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
-                        string bias = layer.UseBias ? Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{_t}>)";
-                        w.WriteLine($"global::Unrolled.Kernels.DenseForward({InputRows(layer, input)}, {Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
-                        w.WriteLine($"    {bias}, {Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
-                        break;
-
-                    case LayerKind.BatchNorm:
-                        WriteBatchNormForward(w, layer, input, output);
-                        break;
-
-                    case LayerKind.Dropout:
-                        if (layer.Value == 0)
-                        {
-                            w.WriteLine("//   p = 0: the identity in training and in inference.");
-                            w.WriteLine($"{InputRows(layer, input)}.CopyTo({output});");
-                            break;
-                        }
-                        w.WriteLine($"//   mask{k} ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[{Symbol(layer)}] = {InputOf(layer.Index)} (inverted dropout).");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var output = {output};");
-                            w.WriteLine($"int n = m * {width};");
-                            using (w.Open("if (training)"))
-                            {
-                                w.WriteLine($"var input = {input};");
-                                w.WriteLine($"var mask = s.mask{k};");
-                                using (w.Open("for (int i = 0; i < n; i++)"))
-                                {
-                                    string draw = _spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
-                                    w.WriteLine($"mask[i] = {draw} >= {Literal(layer.Value)} ? {Literal(1 / (1 - layer.Value))} : {Literal(0)};");
-                                    w.WriteLine("output[i] = input[i] * mask[i];");
-                                }
-                            }
-                            using (w.Open("else"))
-                            {
-                                w.WriteLine($"{InputRows(layer, input)}.CopyTo(output);");
-                            }
-                        }
-                        break;
-
-                    case LayerKind.Softmax:
-                        w.WriteLine("//   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var input = {input};");
-                            w.WriteLine($"var output = {output};");
-                            using (w.Open("for (int b = 0; b < m; b++)"))
-                            {
-                                w.WriteLine($"int o = b * {width};");
-                                w.WriteLine("var max = input[o];");
-                                w.WriteLine($"for (int j = 1; j < {width}; j++) if (input[o + j] > max) max = input[o + j];");
-                                w.WriteLine($"{_t} sum = {Literal(0)};");
-                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                                {
-                                    w.WriteLine($"var e = {Numerics}.Exp(input[o + j] - max);");
-                                    w.WriteLine("output[o + j] = e;");
-                                    w.WriteLine("sum += e;");
-                                }
-                                w.WriteLine($"var inverse = {Literal(1)} / sum;");
-                                w.WriteLine($"for (int j = 0; j < {width}; j++) output[o + j] *= inverse;");
-                            }
-                        }
-                        break;
-
-                    case LayerKind.ReLU:
-                    case LayerKind.LeakyReLU:
-                        bool leaky = layer.Kind == LayerKind.LeakyReLU;
-                        w.WriteLine(leaky
-                            ? "//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN)."
-                            : "//   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).");
-                        w.WriteLine($"global::Unrolled.Kernels.{(leaky ? "LeakyRelu" : "Relu")}({InputRows(layer, input)}, {Slice(false, output, "0", $"m * {width}")}{(leaky ? ", " + Literal(layer.Value) : string.Empty)});");
-                        break;
-
-                    default:
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var input = {input};");
-                            w.WriteLine($"var output = {output};");
-                            w.WriteLine($"int n = m * {width};");
-                            w.WriteLine($"for (int i = 0; i < n; i++) output[i] = {Numerics}.{(layer.Kind == LayerKind.Sigmoid ? "Sigmoid" : "Tanh")}(input[i]);");
-                        }
-                        break;
-                }
-            }
-
-            private void WriteBatchNormForward(SourceWriter w, LayerSpec layer, string input, string output)
-            {
-                string k = Int(layer.Index), width = Int(layer.OutputSize);
-                string momentum = Literal(layer.Value), rest = Literal(1 - layer.Value), epsilon = Literal(layer.Epsilon);
-                string runningMean = Const(layer, "RunningMeanOffset"), runningVariance = Const(layer, "RunningVarianceOffset");
-                w.WriteLine($"//   Training: μ{k}, σ²{k} are the batch's per-feature mean and (biased) variance, and the running statistics follow them");
-                w.WriteLine($"//     as in Keras: running ← {Number(layer.Value)}·running + {Number(1 - layer.Value)}·batch. Inference: μ{k}, σ²{k} are the running statistics.");
-                using (w.Open())
-                {
-                    w.WriteLine($"var input = {input};");
-                    w.WriteLine($"var output = {output};");
-                    w.WriteLine($"var xhat = s.xhat{k};");
-                    w.WriteLine($"var mean = s.mean{k};");
-                    w.WriteLine($"var invStd = s.invStd{k};");
-                    w.WriteLine("var p = _parameters;");
-                    w.WriteLine("var stats = _statistics;");
-                    using (w.Open("if (training)"))
-                    {
-                        w.WriteLine($"var invM = {Literal(1)} / m;");
-                        w.WriteLine($"global::System.Array.Clear(mean, 0, {width});");
-                        w.WriteLine($"global::System.Array.Clear(invStd, 0, {width}); // holds Σ (x − μ)² until the last loop");
-                        using (w.Open("for (int b = 0; b < m; b++)"))
-                        {
-                            w.WriteLine($"int o = b * {width};");
-                            w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] += input[o + j];");
-                        }
-                        w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] *= invM;");
-                        using (w.Open("for (int b = 0; b < m; b++)"))
-                        {
-                            w.WriteLine($"int o = b * {width};");
-                            using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                            {
-                                w.WriteLine("var centred = input[o + j] - mean[j];");
-                                w.WriteLine("invStd[j] += centred * centred;");
-                            }
-                        }
-                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                        {
-                            w.WriteLine("var variance = invStd[j] * invM;");
-                            w.WriteLine($"stats[{runningMean} + j] = {momentum} * stats[{runningMean} + j] + {rest} * mean[j];");
-                            w.WriteLine($"stats[{runningVariance} + j] = {momentum} * stats[{runningVariance} + j] + {rest} * variance;");
-                            w.WriteLine($"invStd[j] = {Literal(1)} / {Numerics}.Sqrt(variance + {epsilon});");
-                        }
-                    }
-                    using (w.Open("else"))
-                    {
-                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                        {
-                            w.WriteLine($"mean[j] = stats[{runningMean} + j];");
-                            w.WriteLine($"invStd[j] = {Literal(1)} / {Numerics}.Sqrt(stats[{runningVariance} + j] + {epsilon});");
-                        }
-                    }
-                    using (w.Open("for (int b = 0; b < m; b++)"))
-                    {
-                        w.WriteLine($"int o = b * {width};");
-                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                        {
-                            w.WriteLine("var normalised = (input[o + j] - mean[j]) * invStd[j];");
-                            w.WriteLine("xhat[o + j] = normalised;");
-                            w.WriteLine($"output[o + j] = p[{Const(layer, "GammaOffset")} + j] * normalised + p[{Const(layer, "BetaOffset")} + j];");
-                        }
-                    }
-                }
+                layer.Type.WriteForward(this, w, layer, input, output);
             }
 
             /// <summary>Sample <paramref name="b"/>'s row of the layer's input, as a read-only span.</summary>
-            private string InputRow(LayerSpec layer, string input, string b) =>
+            internal string InputRow(LayerSpec layer, string input, string b) =>
                 layer.Index == 1 ? $"{input}.Slice({b} * {Int(layer.InputSize)}, {Int(layer.InputSize)})"
                                  : Slice(true, input, $"{b} * {Int(layer.InputSize)}", Int(layer.InputSize));
 
             /// <summary>All m rows of the layer's input, as a read-only span.</summary>
-            private string InputRows(LayerSpec layer, string input) =>
+            internal string InputRows(LayerSpec layer, string input) =>
                 layer.Index == 1 ? $"{input}.Slice(0, m * {Int(layer.InputSize)})"
                                  : Slice(true, input, "0", $"m * {Int(layer.InputSize)}");
         }

@@ -11,19 +11,7 @@ namespace Unrolled.Generator
         {
             // ── Descriptions (the XML "network explanation", LayerInfo and block headers share them) ──
 
-            private static string KindName(LayerKind kind) => kind switch
-            {
-                LayerKind.Dense => "dense",
-                LayerKind.ReLU => "relu",
-                LayerKind.LeakyReLU => "leaky_relu",
-                LayerKind.Sigmoid => "sigmoid",
-                LayerKind.Tanh => "tanh",
-                LayerKind.Softmax => "softmax",
-                LayerKind.BatchNorm => "batch_norm",
-                _ => "dropout",
-            };
-
-            private static string InitName(InitKind init) => init switch
+            internal static string InitName(InitKind init) => init switch
             {
                 InitKind.XavierUniform => "Xavier uniform",
                 InitKind.XavierNormal => "Xavier normal",
@@ -32,35 +20,11 @@ namespace Unrolled.Generator
                 _ => "LeCun normal",
             };
 
-            /// <summary>One English line per layer, e.g. "Dense 784 → 128 (100,480 parameters)".</summary>
-            private static string Describe(LayerSpec layer) => layer.Kind switch
-            {
-                LayerKind.Dense => $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(layer.UseBias ? string.Empty : ", no bias")}, {InitName(layer.Init)} init)",
-                LayerKind.BatchNorm => $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(layer.Epsilon)}, momentum = {Number(layer.Value)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)",
-                LayerKind.Dropout => $"Dropout, p = {Number(layer.Value)} (training only)",
-                LayerKind.LeakyReLU => $"LeakyReLU, slope {Number(layer.Value)}",
-                LayerKind.Softmax => $"Softmax over {Int(layer.OutputSize)} outputs",
-                LayerKind.ReLU => "ReLU",
-                LayerKind.Sigmoid => "Sigmoid",
-                _ => "Tanh",
-            };
-
-            /// <summary>The forward formula of a layer in the lesson's notation.</summary>
+            /// <summary>The forward formula of a layer in the lesson's notation (the last layer's output is ŷ).</summary>
             private string ForwardMath(LayerSpec layer)
             {
-                string y = Symbol(layer), x = InputOf(layer.Index), k = Int(layer.Index);
-                string output = layer.Index == _spec.Layers.Count ? "ŷ = " + y : y;
-                return layer.Kind switch
-                {
-                    LayerKind.Dense => layer.UseBias ? $"{output} = W{k}·{x} + b{k}" : $"{output} = W{k}·{x}",
-                    LayerKind.BatchNorm => $"{output} = γ{k} ⊙ ({x} − μ{k}) / √(σ²{k} + ε) + β{k}",
-                    LayerKind.Dropout => $"{output} = {x} ⊙ mask{k} / (1 − {Number(layer.Value)}) in training, {x} in inference",
-                    LayerKind.ReLU => $"{output} = ReLU({x}) = max(0, {x})",
-                    LayerKind.LeakyReLU => $"{output} = {x} if {x} > 0, else {Number(layer.Value)}·{x}",
-                    LayerKind.Sigmoid => $"{output} = σ({x}) = 1 / (1 + e^(−{x}))",
-                    LayerKind.Tanh => $"{output} = tanh({x})",
-                    _ => $"{output} = softmax({x}) = e^({x} − max {x}) / Σ e^({x} − max {x})",
-                };
+                string y = Symbol(layer);
+                return layer.Type.ForwardMath(layer, layer.Index == _spec.Layers.Count ? "ŷ = " + y : y, InputOf(layer.Index));
             }
 
             private string LossMath() => _spec.Loss switch
@@ -87,7 +51,7 @@ namespace Unrolled.Generator
                 w.WriteLine("/// <code>");
                 w.WriteLine($"/// ○ Input x: {Int(_spec.InputSize)} features per sample; a batch is m samples, sample-major.<br/>");
                 foreach (LayerSpec layer in _spec.Layers)
-                    w.WriteLine($"/// ○ Layer {Int(layer.Index)}, {Xml(Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
+                    w.WriteLine($"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
                 w.WriteLine($"/// ○ Loss: {Xml(LossMath())}; {Xml(LossStart())}.<br/>");
                 w.WriteLine($"/// ○ Totals: {Grouped(_spec.ParameterCount)} trainable parameters, {Grouped(_spec.StatisticsCount)} non-trainable.<br/>");
                 w.WriteLine("/// </code>");
@@ -119,8 +83,8 @@ namespace Unrolled.Generator
                 foreach (LayerSpec layer in _spec.Layers)
                 {
                     w.WriteLine();
-                    w.WriteLine($"// Layer {Int(layer.Index)}: {Describe(layer)}");
-                    w.WriteLine($"/// <summary>Output width of layer {Int(layer.Index)} ({KindName(layer.Kind)}).</summary>");
+                    w.WriteLine($"// Layer {Int(layer.Index)}: {layer.Type.Describe(layer)}");
+                    w.WriteLine($"/// <summary>Output width of layer {Int(layer.Index)} ({layer.Type.Name}).</summary>");
                     w.WriteLine($"public const int {Const(layer, "Size")} = {Int(layer.OutputSize)};");
                     if (layer.Kind == LayerKind.Dense)
                     {
@@ -151,8 +115,8 @@ namespace Unrolled.Generator
                 w.WriteLine("    {");
                 foreach (LayerSpec layer in _spec.Layers)
                 {
-                    w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{KindName(layer.Kind)}_{Int(layer.Index)}\", " +
-                                $"\"{Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
+                    w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{layer.Type.Name}_{Int(layer.Index)}\", " +
+                                $"\"{layer.Type.Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
                                 $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}, {DoubleLiteral(layer.Value)}, {DoubleLiteral(layer.Epsilon)}, {(layer.UseBias && layer.Kind == LayerKind.Dense ? "true" : "false")}),");
                 }
                 w.WriteLine("    });");

@@ -21,11 +21,17 @@ namespace Unrolled.Generator
             private static readonly string s_generatedCode =
                 $"[global::System.CodeDom.Compiler.GeneratedCode(\"Unrolled.Generator\", \"{typeof(NetworkGenerator).Assembly.GetName().Version}\")]";
 
-            private const string Span = "global::System.Span";
-            private const string ReadOnlySpan = "global::System.ReadOnlySpan";
-            private const string Numerics = "global::Unrolled.Numerics";
+            internal const string Span = "global::System.Span";
+            internal const string ReadOnlySpan = "global::System.ReadOnlySpan";
+            internal const string Numerics = "global::Unrolled.Numerics";
 
             private readonly NetworkSpec _spec;
+
+            /// <summary>The network being written (for the layer catalogue's code).</summary>
+            internal NetworkSpec Spec => _spec;
+
+            /// <summary>"float" or "double".</summary>
+            internal string T => _t;
             private readonly bool _nullable;
             private readonly string _t;          // "float" or "double"
             private readonly int _firstTrainable; // layers before it need no backward pass
@@ -83,23 +89,17 @@ namespace Unrolled.Generator
 
             // ── Names and literals ────────────────────────────────────────────────────────────────────
 
-            /// <summary>The math symbol of a layer's output: z for Dense, n for BatchNorm, d for Dropout, a for activations.</summary>
-            private static string Symbol(LayerSpec layer) => layer.Kind switch
-            {
-                LayerKind.Dense => "z",
-                LayerKind.BatchNorm => "n",
-                LayerKind.Dropout => "d",
-                _ => "a",
-            } + layer.Index.ToString(CultureInfo.InvariantCulture);
+            /// <summary>The math symbol of a layer's output: z for Dense, n for BatchNorm, d for Dropout, a for activations (each kind says).</summary>
+            internal static string Symbol(LayerSpec layer) => layer.Type.Symbol + layer.Index.ToString(CultureInfo.InvariantCulture);
 
             /// <summary>The math name of layer <paramref name="index"/>'s input: x for the first layer.</summary>
-            private string InputOf(int index) => index == 1 ? "x" : Symbol(_spec.Layers[index - 2]);
+            internal string InputOf(int index) => index == 1 ? "x" : Symbol(_spec.Layers[index - 2]);
 
             /// <summary>A per-pass buffer as the layer code sees it: a field of the <c>PassBuffers</c> named <c>s</c> in every
             /// method that runs layers (the instance's training buffers, or the calling thread's inference buffers).</summary>
-            private static string Field(string symbol) => "s." + symbol;
+            internal static string Field(string symbol) => "s." + symbol;
 
-            private static string GradientField(string symbol) => "s.g" + symbol;
+            internal static string GradientField(string symbol) => "s.g" + symbol;
 
             /// <summary><c>enter; try { body } finally { exit }</c>: the network guard around every public entry point.</summary>
             private static void Guarded(SourceWriter w, string enter, string exit, System.Action body)
@@ -117,12 +117,12 @@ namespace Unrolled.Generator
             private static void Inference(SourceWriter w, string network, System.Action body) =>
                 Guarded(w, $"int reading = {network}.EnterInference();", $"{network}.ExitInference(reading);", body);
 
-            private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+            internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-            private static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+            internal static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
             /// <summary>A literal of the network's type that round-trips: <c>0.99f</c> or <c>0.99</c>.</summary>
-            private string Literal(double value)
+            internal string Literal(double value)
             {
                 if (_spec.IsDouble) return DoubleLiteral(value);
                 float f = (float)value;
@@ -132,7 +132,7 @@ namespace Unrolled.Generator
             }
 
             /// <summary>A double literal that round-trips, whatever the network's precision.</summary>
-            private static string DoubleLiteral(double value)
+            internal static string DoubleLiteral(double value)
             {
                 string d = value.ToString("R", CultureInfo.InvariantCulture);
                 if (double.Parse(d, CultureInfo.InvariantCulture) != value) d = value.ToString("G17", CultureInfo.InvariantCulture);
@@ -140,12 +140,12 @@ namespace Unrolled.Generator
             }
 
             /// <summary>A number for comments: 15 significant digits, so 1 − 0.99 reads 0.01.</summary>
-            private static string Number(double value) => value.ToString("G15", CultureInfo.InvariantCulture);
+            internal static string Number(double value) => value.ToString("G15", CultureInfo.InvariantCulture);
 
-            private string Slice(bool readOnly, string array, string offset, string length) =>
+            internal string Slice(bool readOnly, string array, string offset, string length) =>
                 $"new {(readOnly ? ReadOnlySpan : Span)}<{_t}>({array}, {offset}, {length})";
 
-            private static string Const(LayerSpec layer, string what) => $"Layer{Int(layer.Index)}{what}";
+            internal static string Const(LayerSpec layer, string what) => $"Layer{Int(layer.Index)}{what}";
         }
     }
 }

@@ -33,14 +33,12 @@ namespace Unrolled.Generator.Model
 
         public int BiasOffset => ParameterOffset + WeightCount;
 
-        public int ParameterCount => Kind switch
-        {
-            LayerKind.Dense => WeightCount + (UseBias ? OutputSize : 0),
-            LayerKind.BatchNorm => 2 * OutputSize,
-            _ => 0,
-        };
+        /// <summary>The kind's entry in the layer catalogue: everything the generator knows about this kind.</summary>
+        public Layers.Layer Type => Layers.Catalogue.Of(Kind);
 
-        public int StatisticsCount => Kind == LayerKind.BatchNorm ? 2 * OutputSize : 0;
+        public int ParameterCount => Type.ParameterCount(this);
+
+        public int StatisticsCount => Type.StatisticsCount(this);
 
     }
 

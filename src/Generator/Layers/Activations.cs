@@ -1,0 +1,90 @@
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+using Unrolled.Shared;
+using static Unrolled.Generator.NetworkGenerator.Emitter;
+using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
+
+namespace Unrolled.Generator.Layers
+{
+    /// <summary><c>[ReLU]</c>: a = max(0, z), NaN kept (PyTorch's rule), a vector kernel.</summary>
+    internal sealed class ReLU : Layer
+    {
+        public override LayerKind Kind => LayerKind.ReLU;
+
+        public override string Name => "relu";
+
+        public override string Describe(LayerSpec layer) => "ReLU";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = ReLU({x}) = max(0, {x})";
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            w.WriteLine("//   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).");
+            w.WriteLine($"global::Unrolled.Kernels.Relu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")});");
+        }
+    }
+
+    /// <summary><c>[LeakyReLU(slope)]</c>: a = z if z &gt; 0, else α·z, a vector kernel.</summary>
+    internal sealed class LeakyReLU : Layer
+    {
+        public override LayerKind Kind => LayerKind.LeakyReLU;
+
+        public override string Name => "leaky_relu";
+
+        public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(layer.Value)}";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = {x} if {x} > 0, else {Number(layer.Value)}·{x}";
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            w.WriteLine("//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).");
+            w.WriteLine($"global::Unrolled.Kernels.LeakyRelu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, {e.Literal(layer.Value)});");
+        }
+    }
+
+    /// <summary>The element-wise activations computed by a scalar function of <c>Numerics</c> (sigmoid, tanh).</summary>
+    internal abstract class ScalarActivation : Layer
+    {
+        /// <summary>The <c>Numerics</c> function.</summary>
+        protected abstract string Function { get; }
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            using (w.Open())
+            {
+                w.WriteLine($"var input = {input};");
+                w.WriteLine($"var output = {output};");
+                w.WriteLine($"int n = m * {Int(layer.OutputSize)};");
+                w.WriteLine($"for (int i = 0; i < n; i++) output[i] = {Numerics}.{Function}(input[i]);");
+            }
+        }
+    }
+
+    /// <summary><c>[Sigmoid]</c>: a = 1 / (1 + e^(−z)).</summary>
+    internal sealed class Sigmoid : ScalarActivation
+    {
+        public override LayerKind Kind => LayerKind.Sigmoid;
+
+        public override string Name => "sigmoid";
+
+        protected override string Function => "Sigmoid";
+
+        public override string Describe(LayerSpec layer) => "Sigmoid";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = σ({x}) = 1 / (1 + e^(−{x}))";
+    }
+
+    /// <summary><c>[Tanh]</c>: a = tanh(z).</summary>
+    internal sealed class Tanh : ScalarActivation
+    {
+        public override LayerKind Kind => LayerKind.Tanh;
+
+        public override string Name => "tanh";
+
+        protected override string Function => "Tanh";
+
+        public override string Describe(LayerSpec layer) => "Tanh";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = tanh({x})";
+    }
+}

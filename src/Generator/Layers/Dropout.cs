@@ -1,0 +1,55 @@
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+using Unrolled.Shared;
+using static Unrolled.Generator.NetworkGenerator.Emitter;
+using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
+
+namespace Unrolled.Generator.Layers
+{
+    /// <summary><c>[Dropout(rate)]</c>: inverted dropout, d = x ⊙ mask / (1 − p) in training, x in inference.</summary>
+    internal sealed class Dropout : Layer
+    {
+        public override LayerKind Kind => LayerKind.Dropout;
+
+        public override string Name => "dropout";
+
+        public override string Symbol => "d";
+
+        public override string Describe(LayerSpec layer) => $"Dropout, p = {Number(layer.Value)} (training only)";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) =>
+            $"{y} = {x} ⊙ mask{Int(layer.Index)} / (1 − {Number(layer.Value)}) in training, {x} in inference";
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            string k = Int(layer.Index), width = Int(layer.OutputSize);
+            if (layer.Value == 0)
+            {
+                w.WriteLine("//   p = 0: the identity in training and in inference.");
+                w.WriteLine($"{e.InputRows(layer, input)}.CopyTo({output});");
+                return;
+            }
+            w.WriteLine($"//   mask{k} ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[{Emitter.Symbol(layer)}] = {e.InputOf(layer.Index)} (inverted dropout).");
+            using (w.Open())
+            {
+                w.WriteLine($"var output = {output};");
+                w.WriteLine($"int n = m * {width};");
+                using (w.Open("if (training)"))
+                {
+                    w.WriteLine($"var input = {input};");
+                    w.WriteLine($"var mask = s.mask{k};");
+                    using (w.Open("for (int i = 0; i < n; i++)"))
+                    {
+                        string draw = e.Spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
+                        w.WriteLine($"mask[i] = {draw} >= {e.Literal(layer.Value)} ? {e.Literal(1 / (1 - layer.Value))} : {e.Literal(0)};");
+                        w.WriteLine("output[i] = input[i] * mask[i];");
+                    }
+                }
+                using (w.Open("else"))
+                {
+                    w.WriteLine($"{e.InputRows(layer, input)}.CopyTo(output);");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Model;
+using Unrolled.Shared;
+using static Unrolled.Generator.NetworkGenerator.Emitter;
+using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
+
+namespace Unrolled.Generator.Layers
+{
+    /// <summary><c>[Softmax]</c>: ŷ = e^(z − max z) / Σ e^(z − max z), per sample.</summary>
+    internal sealed class Softmax : Layer
+    {
+        public override LayerKind Kind => LayerKind.Softmax;
+
+        public override string Name => "softmax";
+
+        public override string Describe(LayerSpec layer) => $"Softmax over {Int(layer.OutputSize)} outputs";
+
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = softmax({x}) = e^({x} − max {x}) / Σ e^({x} − max {x})";
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            string width = Int(layer.OutputSize);
+            w.WriteLine("//   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).");
+            using (w.Open())
+            {
+                w.WriteLine($"var input = {input};");
+                w.WriteLine($"var output = {output};");
+                using (w.Open("for (int b = 0; b < m; b++)"))
+                {
+                    w.WriteLine($"int o = b * {width};");
+                    w.WriteLine("var max = input[o];");
+                    w.WriteLine($"for (int j = 1; j < {width}; j++) if (input[o + j] > max) max = input[o + j];");
+                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                    {
+                        w.WriteLine($"var e = {Numerics}.Exp(input[o + j] - max);");
+                        w.WriteLine("output[o + j] = e;");
+                        w.WriteLine("sum += e;");
+                    }
+                    w.WriteLine($"var inverse = {e.Literal(1)} / sum;");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) output[o + j] *= inverse;");
+                }
+            }
+        }
+    }
+}

@@ -266,7 +266,7 @@ namespace Unrolled.Generator
 
             private void WriteBackwardLayer(SourceWriter w, LayerSpec layer)
             {
-                string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
+                string k = Int(layer.Index);
                 string y = Symbol(layer), x = InputOf(layer.Index);
                 string output = Field(y), gradOut = GradientField(y);
                 string input = layer.Index == 1 ? Field("x") : Field(x);
@@ -274,142 +274,7 @@ namespace Unrolled.Generator
                 string gradIn = needInputGradient ? GradientField(x) : string.Empty;
                 w.WriteLine($"// Layer {k}: {layer.Type.Describe(layer)}, backward.");
 
-                switch (layer.Kind)
-                {
-                    case LayerKind.Dense:
-                        w.WriteLine($"//   ∂L/∂W{k} = Σ_b ∂L/∂{y}[b] · {x}[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂{y})");
-                        if (layer.UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
-                        if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
-                        else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
-                        w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
-                        w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
-                        string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (layer.UseBias ? "," : ".");
-                        w.WriteLine(needInputGradient
-                            ? $"//   With sgdRate η > 0 (SGD fused in), ∂{x} is formed first, from the old W{k}; then {step}"
-                            : $"//   With sgdRate η > 0 (SGD fused in), {step}");
-                        if (layer.UseBias) w.WriteLine($"//   and b{k} ← b{k} − η·∂L/∂b{k}.");
-                        string none = $"default({Span}<{_t}>)";
-                        string bias = layer.UseBias ? Slice(false, "_parameters", Const(layer, "BiasOffset"), width) : none;
-                        string biasGradient = layer.UseBias ? Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : none;
-                        string inputGradient = needInputGradient ? Slice(false, gradIn, "0", $"m * {inWidth}") : none;
-                        w.WriteLine($"global::Unrolled.Kernels.DenseBackward({Slice(true, gradOut, "0", $"m * {width}")}, {Slice(true, input, "0", $"m * {inWidth}")},");
-                        w.WriteLine($"    {Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {bias},");
-                        w.WriteLine($"    {Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {biasGradient},");
-                        w.WriteLine($"    {inputGradient}, m, {inWidth}, {width}, sgdRate);");
-                        return;
-
-                    case LayerKind.BatchNorm:
-                        w.WriteLine($"//   ∂L/∂γ{k} = Σ_b ∂L/∂{y} ⊙ x̂{k},   ∂L/∂β{k} = Σ_b ∂L/∂{y}");
-                        if (needInputGradient)
-                        {
-                            w.WriteLine($"//   ∂L/∂{x} = γ{k} / √(σ²{k} + ε) ⊙ (∂L/∂{y} − mean_b(∂L/∂{y}) − x̂{k} ⊙ mean_b(∂L/∂{y} ⊙ x̂{k}))");
-                            w.WriteLine($"//   (the full training-mode formula: μ{k} and σ²{k} depend on every sample of the batch)");
-                        }
-                        using (w.Open())
-                        {
-                            w.WriteLine("var p = _parameters;");
-                            w.WriteLine("var g = _gradients;");
-                            w.WriteLine($"var xhat = s.xhat{k};");
-                            w.WriteLine($"var delta = {gradOut};");
-                            string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
-                            w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
-                            using (w.Open("for (int b = 0; b < m; b++)"))
-                            {
-                                w.WriteLine($"int o = b * {width};");
-                                using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                                {
-                                    w.WriteLine($"g[{gamma} + j] += delta[o + j] * xhat[o + j];");
-                                    w.WriteLine($"g[{beta} + j] += delta[o + j];");
-                                }
-                            }
-                            if (needInputGradient)
-                            {
-                                w.WriteLine($"var invStd = s.invStd{k};");
-                                w.WriteLine($"var inputDelta = {gradIn};");
-                                w.WriteLine($"var invM = {Literal(1)} / m;");
-                                using (w.Open("for (int b = 0; b < m; b++)"))
-                                {
-                                    w.WriteLine($"int o = b * {width};");
-                                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                                        w.WriteLine($"inputDelta[o + j] = p[{gamma} + j] * invStd[j] * (delta[o + j] - g[{beta} + j] * invM - xhat[o + j] * g[{gamma} + j] * invM);");
-                                }
-                            }
-                            w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
-                                (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));
-                            w.WriteLine("if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(" + Slice(false, "p", gamma, Int(layer.ParameterCount)) + ", " +
-                                Slice(true, "g", gamma, Int(layer.ParameterCount)) + ", sgdRate);");
-                        }
-                        return;
-
-                    case LayerKind.Dropout:
-                        if (layer.Value == 0)
-                        {
-                            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y}   (p = 0: the identity)");
-                            w.WriteLine($"{Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");
-                            return;
-                        }
-                        w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ mask{k} / (1 − p): dropped activations pass no gradient");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var mask = s.mask{k};");
-                            w.WriteLine($"var delta = {gradOut};");
-                            w.WriteLine($"var inputDelta = {gradIn};");
-                            w.WriteLine($"int n = m * {width};");
-                            w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
-                        }
-                        return;
-
-                    case LayerKind.Softmax:
-                        w.WriteLine($"//   ∂L/∂{x}[j] = {y}[j] · (∂L/∂{y}[j] − Σ_i ∂L/∂{y}[i] · {y}[i])   (the softmax Jacobian, diag(a) − a·aᵀ, applied per sample)");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var output = {output};");
-                            w.WriteLine($"var delta = {gradOut};");
-                            w.WriteLine($"var inputDelta = {gradIn};");
-                            using (w.Open("for (int b = 0; b < m; b++)"))
-                            {
-                                w.WriteLine($"int o = b * {width};");
-                                w.WriteLine($"{_t} dot = {Literal(0)};");
-                                w.WriteLine($"for (int j = 0; j < {width}; j++) dot += delta[o + j] * output[o + j];");
-                                w.WriteLine($"for (int j = 0; j < {width}; j++) inputDelta[o + j] = output[o + j] * (delta[o + j] - dot);");
-                            }
-                        }
-                        return;
-
-                    case LayerKind.ReLU:
-                    case LayerKind.LeakyReLU:
-                        bool leaky = layer.Kind == LayerKind.LeakyReLU;
-                        w.WriteLine(leaky
-                            ? $"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}"
-                            : $"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
-                        w.WriteLine($"global::Unrolled.Kernels.{(leaky ? "LeakyReluBackward" : "ReluBackward")}({Slice(true, input, "0", $"m * {width}")}, {Slice(true, gradOut, "0", $"m * {width}")},");
-                        w.WriteLine($"    {Slice(false, gradIn, "0", $"m * {width}")}{(leaky ? ", " + Literal(layer.Value) : string.Empty)});");
-                        return;
-
-                    default:
-                        string derivative, expression;
-                        switch (layer.Kind)
-                        {
-                            case LayerKind.Sigmoid:
-                                derivative = $"σ'({x}) = {y} · (1 − {y})";
-                                expression = $"delta[i] * output[i] * ({Literal(1)} - output[i])";
-                                break;
-                            default:
-                                derivative = $"tanh'({x}) = 1 − {y}²";
-                                expression = $"delta[i] * ({Literal(1)} - output[i] * output[i])";
-                                break;
-                        }
-                        w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ {derivative}");
-                        using (w.Open())
-                        {
-                            w.WriteLine($"var output = {output};");
-                            w.WriteLine($"var delta = {gradOut};");
-                            w.WriteLine($"var inputDelta = {gradIn};");
-                            w.WriteLine($"int n = m * {width};");
-                            w.WriteLine($"for (int i = 0; i < n; i++) inputDelta[i] = {expression};");
-                        }
-                        return;
-                }
+                layer.Type.WriteBackward(this, w, layer, new Layers.BlockNames(x, y, input, output, gradOut, gradIn, needInputGradient));
             }
         }
     }

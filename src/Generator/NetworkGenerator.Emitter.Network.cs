@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Layers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
 
@@ -86,27 +87,7 @@ namespace Unrolled.Generator
                     w.WriteLine($"// Layer {Int(layer.Index)}: {layer.Type.Describe(layer)}");
                     w.WriteLine($"/// <summary>Output width of layer {Int(layer.Index)} ({layer.Type.Name}).</summary>");
                     w.WriteLine($"public const int {Const(layer, "Size")} = {Int(layer.OutputSize)};");
-                    if (layer.Kind == LayerKind.Dense)
-                    {
-                        w.WriteLine($"/// <summary>Offset of W{Int(layer.Index)} ([{Int(layer.OutputSize)} × {Int(layer.InputSize)}], row-major) in <see cref=\"Parameters\"/>.</summary>");
-                        w.WriteLine($"public const int {Const(layer, "WeightsOffset")} = {Int(layer.ParameterOffset)};");
-                        if (layer.UseBias)
-                        {
-                            w.WriteLine($"/// <summary>Offset of b{Int(layer.Index)} ({Int(layer.OutputSize)} values) in <see cref=\"Parameters\"/>.</summary>");
-                            w.WriteLine($"public const int {Const(layer, "BiasOffset")} = {Int(layer.BiasOffset)};");
-                        }
-                    }
-                    else if (layer.Kind == LayerKind.BatchNorm)
-                    {
-                        w.WriteLine($"/// <summary>Offset of γ{Int(layer.Index)} in <see cref=\"Parameters\"/>; β{Int(layer.Index)} follows it.</summary>");
-                        w.WriteLine($"public const int {Const(layer, "GammaOffset")} = {Int(layer.ParameterOffset)};");
-                        w.WriteLine($"/// <summary>Offset of β{Int(layer.Index)} in <see cref=\"Parameters\"/>.</summary>");
-                        w.WriteLine($"public const int {Const(layer, "BetaOffset")} = {Int(layer.ParameterOffset + layer.OutputSize)};");
-                        w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running mean in <see cref=\"RunningStatistics\"/>.</summary>");
-                        w.WriteLine($"public const int {Const(layer, "RunningMeanOffset")} = {Int(layer.StatisticsOffset)};");
-                        w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running variance in <see cref=\"RunningStatistics\"/>.</summary>");
-                        w.WriteLine($"public const int {Const(layer, "RunningVarianceOffset")} = {Int(layer.StatisticsOffset + layer.OutputSize)};");
-                    }
+                    layer.Type.WriteConstants(w, layer);
                 }
 
                 w.WriteLine();
@@ -236,20 +217,7 @@ namespace Unrolled.Generator
                     w.WriteLine("var random = global::Unrolled.SplitMix64.FromSeed(seed);");
                     foreach (LayerSpec layer in _spec.Layers)
                     {
-                        string k = Int(layer.Index), units = Int(layer.OutputSize);
-                        if (layer.Kind == LayerKind.Dense)
-                        {
-                            w.WriteLine($"// W{k}: {InitName(layer.Init)} with fan_in = {Int(layer.InputSize)}, fan_out = {units}{(layer.UseBias ? $"; b{k} = 0" : string.Empty)}.");
-                            w.WriteLine($"global::Unrolled.Initializers.Fill({Slice(false, "parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, " +
-                                        $"global::Unrolled.Init.{layer.Init}, {Int(layer.InputSize)}, {units}, ref random);");
-                            if (layer.UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
-                        }
-                        else if (layer.Kind == LayerKind.BatchNorm)
-                        {
-                            w.WriteLine($"// γ{k} = 1, β{k} = 0: BatchNorm starts as the identity on normalised inputs.");
-                            w.WriteLine($"{Slice(false, "parameters", Const(layer, "GammaOffset"), units)}.Fill({Literal(1)});");
-                            w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BetaOffset")}, {units});");
-                        }
+                        layer.Type.WriteInitialisation(this, w, layer);
                     }
                 }
                 w.WriteLine();
@@ -257,10 +225,7 @@ namespace Unrolled.Generator
                 {
                     foreach (LayerSpec layer in _spec.Layers)
                     {
-                        if (layer.Kind != LayerKind.BatchNorm) continue;
-                        w.WriteLine($"// Layer {Int(layer.Index)}: running mean 0, running variance 1 (Keras and PyTorch).");
-                        w.WriteLine($"global::System.Array.Clear(statistics, {Const(layer, "RunningMeanOffset")}, {Int(layer.OutputSize)});");
-                        w.WriteLine($"{Slice(false, "statistics", Const(layer, "RunningVarianceOffset"), Int(layer.OutputSize))}.Fill({Literal(1)});");
+                        layer.Type.WriteStatisticsInitialisation(this, w, layer);
                     }
                 }
 
@@ -326,26 +291,6 @@ namespace Unrolled.Generator
                 }
             }
 
-            /// <summary>A per-batch or per-feature buffer the forward or backward pass needs: its field in PassBuffers.</summary>
-            private readonly struct BufferInfo
-            {
-                public BufferInfo(string name, int width, bool perSample, string comment, bool trainingOnly = false)
-                {
-                    Name = name;
-                    Width = width;
-                    PerSample = perSample;
-                    Comment = comment;
-                    TrainingOnly = trainingOnly;
-                }
-
-                public string Name { get; }
-                public int Width { get; }
-                public bool PerSample { get; }
-                public string Comment { get; }
-                /// <summary>Used by training only (masks, gradients): inference buffers leave it empty.</summary>
-                public bool TrainingOnly { get; }
-            }
-
             private IEnumerable<BufferInfo> Buffers()
             {
                 int lastBackward = _fusedOutput ? _spec.Layers.Count - 1 : _spec.Layers.Count;
@@ -353,14 +298,7 @@ namespace Unrolled.Generator
                 {
                     string y = Symbol(layer), k = Int(layer.Index);
                     yield return new BufferInfo(y, layer.OutputSize, true, $"{y}: output of layer {k}, m × {Int(layer.OutputSize)}");
-                    if (layer.Kind == LayerKind.BatchNorm)
-                    {
-                        yield return new BufferInfo($"xhat{k}", layer.OutputSize, true, $"x̂{k} = ({InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
-                        yield return new BufferInfo($"mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
-                        yield return new BufferInfo($"invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
-                    }
-                    if (layer.Kind == LayerKind.Dropout && layer.Value > 0)
-                        yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation", trainingOnly: true);
+                    foreach (BufferInfo buffer in layer.Type.Buffers(this, layer)) yield return buffer;
                     if (layer.Index >= _firstTrainable && layer.Index <= lastBackward)
                         yield return new BufferInfo("g" + y, layer.OutputSize, true, $"∂L/∂{y}", trainingOnly: true);
                 }

@@ -22,6 +22,14 @@ namespace Unrolled.Generator.Layers
             w.WriteLine("//   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).");
             w.WriteLine($"global::Unrolled.Kernels.Relu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")});");
         }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string width = Int(layer.OutputSize), x = names.X, y = names.Y;
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
+            w.WriteLine($"global::Unrolled.Kernels.ReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
+            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")});");
+        }
     }
 
     /// <summary><c>[LeakyReLU(slope)]</c>: a = z if z &gt; 0, else α·z, a vector kernel.</summary>
@@ -40,6 +48,14 @@ namespace Unrolled.Generator.Layers
             w.WriteLine("//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).");
             w.WriteLine($"global::Unrolled.Kernels.LeakyRelu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, {e.Literal(layer.Value)});");
         }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string width = Int(layer.OutputSize), x = names.X, y = names.Y;
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}");
+            w.WriteLine($"global::Unrolled.Kernels.LeakyReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
+            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}, {e.Literal(layer.Value)});");
+        }
     }
 
     /// <summary>The element-wise activations computed by a scalar function of <c>Numerics</c> (sigmoid, tanh).</summary>
@@ -47,6 +63,25 @@ namespace Unrolled.Generator.Layers
     {
         /// <summary>The <c>Numerics</c> function.</summary>
         protected abstract string Function { get; }
+
+        /// <summary>The derivative in the lesson's notation, through the output <paramref name="y"/>.</summary>
+        protected abstract string Derivative(string x, string y);
+
+        /// <summary>∂L/∂(input)[i] as code, from <c>delta</c> (∂L/∂(output)) and <c>output</c>.</summary>
+        protected abstract string InputGradient(Emitter e);
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            w.WriteLine($"//   ∂L/∂{names.X} = ∂L/∂{names.Y} ⊙ {Derivative(names.X, names.Y)}");
+            using (w.Open())
+            {
+                w.WriteLine($"var output = {names.Output};");
+                w.WriteLine($"var delta = {names.GradientOut};");
+                w.WriteLine($"var inputDelta = {names.GradientIn};");
+                w.WriteLine($"int n = m * {Int(layer.OutputSize)};");
+                w.WriteLine($"for (int i = 0; i < n; i++) inputDelta[i] = {InputGradient(e)};");
+            }
+        }
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
@@ -69,6 +104,10 @@ namespace Unrolled.Generator.Layers
 
         protected override string Function => "Sigmoid";
 
+        protected override string Derivative(string x, string y) => $"σ'({x}) = {y} · (1 − {y})";
+
+        protected override string InputGradient(Emitter e) => $"delta[i] * output[i] * ({e.Literal(1)} - output[i])";
+
         public override string Describe(LayerSpec layer) => "Sigmoid";
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = σ({x}) = 1 / (1 + e^(−{x}))";
@@ -82,6 +121,10 @@ namespace Unrolled.Generator.Layers
         public override string Name => "tanh";
 
         protected override string Function => "Tanh";
+
+        protected override string Derivative(string x, string y) => $"tanh'({x}) = 1 − {y}²";
+
+        protected override string InputGradient(Emitter e) => $"delta[i] * ({e.Literal(1)} - output[i] * output[i])";
 
         public override string Describe(LayerSpec layer) => "Tanh";
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
@@ -21,6 +22,41 @@ namespace Unrolled.Generator.Layers
 
         public override int StatisticsCount(LayerSpec layer) => 2 * layer.OutputSize;
 
+        public override void WriteConstants(SourceWriter w, LayerSpec layer)
+        {
+            w.WriteLine($"/// <summary>Offset of γ{Int(layer.Index)} in <see cref=\"Parameters\"/>; β{Int(layer.Index)} follows it.</summary>");
+            w.WriteLine($"public const int {Const(layer, "GammaOffset")} = {Int(layer.ParameterOffset)};");
+            w.WriteLine($"/// <summary>Offset of β{Int(layer.Index)} in <see cref=\"Parameters\"/>.</summary>");
+            w.WriteLine($"public const int {Const(layer, "BetaOffset")} = {Int(layer.ParameterOffset + layer.OutputSize)};");
+            w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running mean in <see cref=\"RunningStatistics\"/>.</summary>");
+            w.WriteLine($"public const int {Const(layer, "RunningMeanOffset")} = {Int(layer.StatisticsOffset)};");
+            w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running variance in <see cref=\"RunningStatistics\"/>.</summary>");
+            w.WriteLine($"public const int {Const(layer, "RunningVarianceOffset")} = {Int(layer.StatisticsOffset + layer.OutputSize)};");
+        }
+
+        public override void WriteInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
+        {
+            string k = Int(layer.Index), units = Int(layer.OutputSize);
+            w.WriteLine($"// γ{k} = 1, β{k} = 0: BatchNorm starts as the identity on normalised inputs.");
+            w.WriteLine($"{e.Slice(false, "parameters", Const(layer, "GammaOffset"), units)}.Fill({e.Literal(1)});");
+            w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BetaOffset")}, {units});");
+        }
+
+        public override void WriteStatisticsInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
+        {
+            w.WriteLine($"// Layer {Int(layer.Index)}: running mean 0, running variance 1 (Keras and PyTorch).");
+            w.WriteLine($"global::System.Array.Clear(statistics, {Const(layer, "RunningMeanOffset")}, {Int(layer.OutputSize)});");
+            w.WriteLine($"{e.Slice(false, "statistics", Const(layer, "RunningVarianceOffset"), Int(layer.OutputSize))}.Fill({e.Literal(1)});");
+        }
+
+        public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
+        {
+            string k = Int(layer.Index);
+            yield return new BufferInfo($"xhat{k}", layer.OutputSize, true, $"x̂{k} = ({e.InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
+            yield return new BufferInfo($"mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
+            yield return new BufferInfo($"invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
+        }
+
         public override string Describe(LayerSpec layer) =>
             $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(layer.Epsilon)}, momentum = {Number(layer.Value)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
 
@@ -32,7 +68,6 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
-
             string k = Int(layer.Index), width = Int(layer.OutputSize);
             string momentum = e.Literal(layer.Value), rest = e.Literal(1 - layer.Value), epsilon = e.Literal(layer.Epsilon);
             string runningMean = Const(layer, "RunningMeanOffset"), runningVariance = Const(layer, "RunningVarianceOffset");
@@ -93,6 +128,53 @@ namespace Unrolled.Generator.Layers
                         w.WriteLine($"output[o + j] = p[{Const(layer, "GammaOffset")} + j] * normalised + p[{Const(layer, "BetaOffset")} + j];");
                     }
                 }
+            }
+        }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string k = Int(layer.Index), width = Int(layer.OutputSize);
+            string y = names.Y, x = names.X, gradOut = names.GradientOut, gradIn = names.GradientIn;
+            bool needInputGradient = names.NeedsInputGradient;
+            w.WriteLine($"//   ∂L/∂γ{k} = Σ_b ∂L/∂{y} ⊙ x̂{k},   ∂L/∂β{k} = Σ_b ∂L/∂{y}");
+            if (needInputGradient)
+            {
+                w.WriteLine($"//   ∂L/∂{x} = γ{k} / √(σ²{k} + ε) ⊙ (∂L/∂{y} − mean_b(∂L/∂{y}) − x̂{k} ⊙ mean_b(∂L/∂{y} ⊙ x̂{k}))");
+                w.WriteLine($"//   (the full training-mode formula: μ{k} and σ²{k} depend on every sample of the batch)");
+            }
+            using (w.Open())
+            {
+                w.WriteLine("var p = _parameters;");
+                w.WriteLine("var g = _gradients;");
+                w.WriteLine($"var xhat = s.xhat{k};");
+                w.WriteLine($"var delta = {gradOut};");
+                string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
+                w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
+                using (w.Open("for (int b = 0; b < m; b++)"))
+                {
+                    w.WriteLine($"int o = b * {width};");
+                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                    {
+                        w.WriteLine($"g[{gamma} + j] += delta[o + j] * xhat[o + j];");
+                        w.WriteLine($"g[{beta} + j] += delta[o + j];");
+                    }
+                }
+                if (needInputGradient)
+                {
+                    w.WriteLine($"var invStd = s.invStd{k};");
+                    w.WriteLine($"var inputDelta = {gradIn};");
+                    w.WriteLine($"var invM = {e.Literal(1)} / m;");
+                    using (w.Open("for (int b = 0; b < m; b++)"))
+                    {
+                        w.WriteLine($"int o = b * {width};");
+                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
+                            w.WriteLine($"inputDelta[o + j] = p[{gamma} + j] * invStd[j] * (delta[o + j] - g[{beta} + j] * invM - xhat[o + j] * g[{gamma} + j] * invM);");
+                    }
+                }
+                w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
+                    (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));
+                w.WriteLine("if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(" + e.Slice(false, "p", gamma, Int(layer.ParameterCount)) + ", " +
+                    e.Slice(true, "g", gamma, Int(layer.ParameterCount)) + ", sgdRate);");
             }
         }
     }

@@ -17,6 +17,24 @@ namespace Unrolled.Generator.Layers
 
         public override int ParameterCount(LayerSpec layer) => layer.WeightCount + (layer.UseBias ? layer.OutputSize : 0);
 
+        public override void WriteConstants(SourceWriter w, LayerSpec layer)
+        {
+            w.WriteLine($"/// <summary>Offset of W{Int(layer.Index)} ([{Int(layer.OutputSize)} × {Int(layer.InputSize)}], row-major) in <see cref=\"Parameters\"/>.</summary>");
+            w.WriteLine($"public const int {Const(layer, "WeightsOffset")} = {Int(layer.ParameterOffset)};");
+            if (!layer.UseBias) return;
+            w.WriteLine($"/// <summary>Offset of b{Int(layer.Index)} ({Int(layer.OutputSize)} values) in <see cref=\"Parameters\"/>.</summary>");
+            w.WriteLine($"public const int {Const(layer, "BiasOffset")} = {Int(layer.BiasOffset)};");
+        }
+
+        public override void WriteInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
+        {
+            string k = Int(layer.Index), units = Int(layer.OutputSize);
+            w.WriteLine($"// W{k}: {InitName(layer.Init)} with fan_in = {Int(layer.InputSize)}, fan_out = {units}{(layer.UseBias ? $"; b{k} = 0" : string.Empty)}.");
+            w.WriteLine($"global::Unrolled.Initializers.Fill({e.Slice(false, "parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, " +
+                        $"global::Unrolled.Init.{layer.Init}, {Int(layer.InputSize)}, {units}, ref random);");
+            if (layer.UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
+        }
+
         public override string Describe(LayerSpec layer) =>
             $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(layer.UseBias ? string.Empty : ", no bias")}, {InitName(layer.Init)} init)";
 
@@ -35,6 +53,32 @@ namespace Unrolled.Generator.Layers
             string bias = layer.UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{e.T}>)";
             w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
             w.WriteLine($"    {bias}, {e.Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
+        }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
+            string y = names.Y, x = names.X, gradOut = names.GradientOut, input = names.Input, gradIn = names.GradientIn;
+            bool needInputGradient = names.NeedsInputGradient;
+            w.WriteLine($"//   ∂L/∂W{k} = Σ_b ∂L/∂{y}[b] · {x}[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂{y})");
+            if (layer.UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
+            if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
+            else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
+            w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
+            w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
+            string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (layer.UseBias ? "," : ".");
+            w.WriteLine(needInputGradient
+                ? $"//   With sgdRate η > 0 (SGD fused in), ∂{x} is formed first, from the old W{k}; then {step}"
+                : $"//   With sgdRate η > 0 (SGD fused in), {step}");
+            if (layer.UseBias) w.WriteLine($"//   and b{k} ← b{k} − η·∂L/∂b{k}.");
+            string none = $"default({Span}<{e.T}>)";
+            string bias = layer.UseBias ? e.Slice(false, "_parameters", Const(layer, "BiasOffset"), width) : none;
+            string biasGradient = layer.UseBias ? e.Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : none;
+            string inputGradient = needInputGradient ? e.Slice(false, gradIn, "0", $"m * {inWidth}") : none;
+            w.WriteLine($"global::Unrolled.Kernels.DenseBackward({e.Slice(true, gradOut, "0", $"m * {width}")}, {e.Slice(true, input, "0", $"m * {inWidth}")},");
+            w.WriteLine($"    {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {bias},");
+            w.WriteLine($"    {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {biasGradient},");
+            w.WriteLine($"    {inputGradient}, m, {inWidth}, {width}, sgdRate);");
         }
     }
 }

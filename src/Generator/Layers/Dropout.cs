@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
@@ -14,6 +15,13 @@ namespace Unrolled.Generator.Layers
         public override string Name => "dropout";
 
         public override string Symbol => "d";
+
+        public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
+        {
+            if (layer.Value == 0) yield break; // the identity: no mask
+            string k = Int(layer.Index);
+            yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation", trainingOnly: true);
+        }
 
         public override string Describe(LayerSpec layer) => $"Dropout, p = {Number(layer.Value)} (training only)";
 
@@ -49,6 +57,27 @@ namespace Unrolled.Generator.Layers
                 {
                     w.WriteLine($"{e.InputRows(layer, input)}.CopyTo(output);");
                 }
+            }
+        }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string k = Int(layer.Index), width = Int(layer.OutputSize);
+            string y = names.Y, x = names.X, gradOut = names.GradientOut, gradIn = names.GradientIn;
+            if (layer.Value == 0)
+            {
+                w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y}   (p = 0: the identity)");
+                w.WriteLine($"{e.Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");
+                return;
+            }
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ mask{k} / (1 − p): dropped activations pass no gradient");
+            using (w.Open())
+            {
+                w.WriteLine($"var mask = s.mask{k};");
+                w.WriteLine($"var delta = {gradOut};");
+                w.WriteLine($"var inputDelta = {gradIn};");
+                w.WriteLine($"int n = m * {width};");
+                w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
             }
         }
     }

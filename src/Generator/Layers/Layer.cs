@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
@@ -29,6 +30,18 @@ namespace Unrolled.Generator.Layers
         /// <summary>Non-trainable values (in <c>RunningStatistics</c>).</summary>
         public virtual int StatisticsCount(LayerSpec layer) => 0;
 
+        /// <summary>The public constants after the layer's <c>LayerNSize</c>: offsets of its parameters and statistics.</summary>
+        public virtual void WriteConstants(SourceWriter w, LayerSpec layer) { }
+
+        /// <summary>Its part of <c>FillParameters(parameters, seed)</c> (a SplitMix64 <c>random</c> is in scope).</summary>
+        public virtual void WriteInitialisation(Emitter e, SourceWriter w, LayerSpec layer) { }
+
+        /// <summary>Its part of <c>FillStatistics(statistics)</c>.</summary>
+        public virtual void WriteStatisticsInitialisation(Emitter e, SourceWriter w, LayerSpec layer) { }
+
+        /// <summary>The per-pass buffers it needs besides its output and its gradient (fields of PassBuffers).</summary>
+        public virtual IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer) => System.Array.Empty<BufferInfo>();
+
         /// <summary>One English line, e.g. "Dense 784 → 128 (100,480 parameters, Xavier uniform init)".</summary>
         public abstract string Describe(LayerSpec layer);
 
@@ -40,5 +53,61 @@ namespace Unrolled.Generator.Layers
         /// <paramref name="output"/> are the expressions of the layer's input and output buffers; <c>m</c>, <c>training</c>
         /// and <c>s</c> (the pass's buffers) are in scope.</summary>
         public abstract void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output);
+
+        /// <summary>The backward block's code after its header comment: ∂L/∂(output) → ∂L/∂(parameters) into
+        /// <c>_gradients</c> (and with <c>sgdRate</c> ≠ 0 the fused SGD step) and, when <see cref="BlockNames.NeedsInputGradient"/>,
+        /// ∂L/∂(input). <c>m</c>, <c>sgdRate</c> and <c>s</c> are in scope.</summary>
+        public abstract void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names);
+    }
+
+    /// <summary>A per-batch or per-feature buffer the forward or backward pass needs: its field in PassBuffers.</summary>
+    internal readonly struct BufferInfo
+    {
+        public BufferInfo(string name, int width, bool perSample, string comment, bool trainingOnly = false)
+        {
+            Name = name;
+            Width = width;
+            PerSample = perSample;
+            Comment = comment;
+            TrainingOnly = trainingOnly;
+        }
+
+        public string Name { get; }
+        public int Width { get; }
+        public bool PerSample { get; }
+        public string Comment { get; }
+        /// <summary>Used by training only (masks, gradients): inference buffers leave it empty.</summary>
+        public bool TrainingOnly { get; }
+    }
+
+    /// <summary>What a layer's backward block refers to: the math symbols of its input and output, and the expressions of the
+    /// buffers holding them and their gradients.</summary>
+    internal sealed class BlockNames
+    {
+        public BlockNames(string x, string y, string input, string output, string gradientOut, string gradientIn, bool needsInputGradient)
+        {
+            X = x;
+            Y = y;
+            Input = input;
+            Output = output;
+            GradientOut = gradientOut;
+            GradientIn = gradientIn;
+            NeedsInputGradient = needsInputGradient;
+        }
+
+        /// <summary>The input's symbol (<c>x</c>, <c>z1</c>, …) and the output's (<c>a2</c>, …).</summary>
+        public string X { get; }
+        public string Y { get; }
+
+        /// <summary>The buffers of the input (the training batch for the first layer) and the output.</summary>
+        public string Input { get; }
+        public string Output { get; }
+
+        /// <summary>∂L/∂(output), and ∂L/∂(input) (empty when not needed).</summary>
+        public string GradientOut { get; }
+        public string GradientIn { get; }
+
+        /// <summary>Whether a trainable layer comes before, so ∂L/∂(input) must be formed.</summary>
+        public bool NeedsInputGradient { get; }
     }
 }

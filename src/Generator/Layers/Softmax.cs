@@ -42,5 +42,25 @@ namespace Unrolled.Generator.Layers
                 }
             }
         }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string width = Int(layer.OutputSize);
+            string y = names.Y, x = names.X, output = names.Output, gradOut = names.GradientOut, gradIn = names.GradientIn;
+            w.WriteLine($"//   ∂L/∂{x}[j] = {y}[j] · (∂L/∂{y}[j] − Σ_i ∂L/∂{y}[i] · {y}[i])   (the softmax Jacobian, diag(a) − a·aᵀ, applied per sample)");
+            using (w.Open())
+            {
+                w.WriteLine($"var output = {output};");
+                w.WriteLine($"var delta = {gradOut};");
+                w.WriteLine($"var inputDelta = {gradIn};");
+                using (w.Open("for (int b = 0; b < m; b++)"))
+                {
+                    w.WriteLine($"int o = b * {width};");
+                    w.WriteLine($"{e.T} dot = {e.Literal(0)};");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) dot += delta[o + j] * output[o + j];");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) inputDelta[o + j] = output[o + j] * (delta[o + j] - dot);");
+                }
+            }
+        }
     }
 }

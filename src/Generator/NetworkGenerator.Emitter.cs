@@ -47,9 +47,7 @@ namespace Unrolled.Generator
                 {
                     if (layer.ParameterCount > 0 && layer.Index < _firstTrainable) _firstTrainable = layer.Index;
                 }
-                _fusedOutput = spec.Layers.Count >= 2 &&
-                    ((spec.Loss == LossKind.CrossEntropy && spec.Last.Kind == LayerKind.Softmax) ||
-                     (spec.Loss == LossKind.BinaryCrossEntropy && spec.Last.Kind == LayerKind.Sigmoid));
+                _fusedOutput = spec.Layers.Count >= 2 && spec.Last.Type.FusesWith(spec.Loss);
             }
 
             public static void Emit(SourceProductionContext context, NetworkSpec spec, bool nullable)

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Unrolled.Generator.Diagnostics;
 using Unrolled.Generator.Helpers;
+using Unrolled.Generator.Layers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
 using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
@@ -26,10 +27,6 @@ namespace Unrolled.Generator
             /// <summary>Parameters live in one array indexed by int; 2^28 floats is already 1 GiB.</summary>
             public const long MaxParameters = 1L << 28;
 
-            // Defaults of the runtime attributes (src/Runtime/Attributes); the snapshot tests pin them.
-            private const double DefaultLeakySlope = 0.3;
-            private const double DefaultBatchNormMomentum = 0.99;
-            private const double DefaultBatchNormEpsilon = 1e-3;
 
             public static Result<NetworkSpec?> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
@@ -95,14 +92,10 @@ namespace Unrolled.Generator
                     AttributeSyntax? syntax = attribute.Syntax;
                     if (HasCompileErrors(data)) return Fail(errors);
                     int index = layers.Count + 1;
-                    string where = $"layer {index} of {name}";
-                    LayerSpec? layer = ParseLayer(attribute.Kind, data, syntax, index, width, (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, where, errors);
-                    if (layer is null) return Fail(errors);
-                    trainable |= layer.Kind is LayerKind.Dense or LayerKind.BatchNorm;
-
-                    long parameters = layer.Kind == LayerKind.Dense
-                        ? (long)layer.InputSize * layer.OutputSize + (layer.UseBias ? layer.OutputSize : 0)
-                        : layer.ParameterCount;
+                    LayerSpec layer = Catalogue.Of(attribute.Kind).Parse(new LayerArguments(attribute.Kind, data, syntax, index, width,
+                        (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, errors));
+                    long parameters = layer.Type.ParameterCountUnchecked(layer);
+                    trainable |= parameters > 0;
                     if (parameterOffset + parameters > MaxParameters)
                     {
                         errors.Add(DiagnosticInfo.Create(NetworkTooLarge, syntax?.GetLocation() ?? identifier, name,
@@ -128,83 +121,6 @@ namespace Unrolled.Generator
                 var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, inputs, loss, isDouble, seed,
                     new EquatableArray<LayerSpec>(layers));
                 return new Result<NetworkSpec?>(spec, default);
-            }
-
-            private static LayerSpec? ParseLayer(LayerKind kind, AttributeData data, AttributeSyntax? syntax, int index, int width, int parameterOffset,
-                int statisticsOffset, string name, string where, List<DiagnosticInfo> errors)
-            {
-                ImmutableArray<TypedConstant> args = data.ConstructorArguments;
-                LayerSpec Make(LayerKind kind, int outputs = -1, bool useBias = false, InitKind init = InitKind.XavierUniform, double value = 0, double epsilon = 0) =>
-                    new LayerSpec(index, kind, width, outputs < 0 ? width : outputs, useBias, init, value, epsilon, parameterOffset, statisticsOffset);
-
-                switch (kind)
-                {
-                    case LayerKind.Dense:
-                    {
-                        int units = (int)args[0].Value!;
-                        bool useBias = true;
-                        InitKind init = InitKind.XavierUniform;
-                        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
-                        {
-                            if (named.Key == "UseBias") useBias = (bool)named.Value.Value!;
-                            else if (named.Key == "Init")
-                            {
-                                int value = (int)named.Value.Value!;
-                                if (value < 0 || value > 4)
-                                    errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "Dense Init", where, value,
-                                        "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal"));
-                                init = (InitKind)value;
-                            }
-                        }
-                        if (units < 1)
-                        {
-                            errors.Add(DiagnosticInfo.Create(DenseUnitsOutOfRange, syntax, index, name, units));
-                            units = 1; // keep going so that later layers are still checked
-                        }
-                        return Make(LayerKind.Dense, units, useBias, init);
-                    }
-                    case LayerKind.ReLU:
-                        return Make(LayerKind.ReLU);
-                    case LayerKind.Sigmoid:
-                        return Make(LayerKind.Sigmoid);
-                    case LayerKind.Tanh:
-                        return Make(LayerKind.Tanh);
-                    case LayerKind.Softmax:
-                        return Make(LayerKind.Softmax);
-                    case LayerKind.LeakyReLU:
-                    {
-                        double slope = args.Length == 0 ? DefaultLeakySlope : (double)args[0].Value!;
-                        if (!(slope >= 0) || double.IsInfinity(slope))
-                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "LeakyReLU slope", where, Format(slope),
-                                "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)"));
-                        return Make(LayerKind.LeakyReLU, value: slope);
-                    }
-                    case LayerKind.Dropout:
-                    {
-                        double rate = (double)args[0].Value!;
-                        if (!(rate >= 0 && rate < 1))
-                            errors.Add(DiagnosticInfo.Create(DropoutRateOutOfRange, syntax, Format(rate), index, name));
-                        return Make(LayerKind.Dropout, value: rate);
-                    }
-                    case LayerKind.BatchNorm:
-                    {
-                        double momentum = DefaultBatchNormMomentum, epsilon = DefaultBatchNormEpsilon;
-                        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
-                        {
-                            if (named.Key == "Momentum") momentum = (double)named.Value.Value!;
-                            else if (named.Key == "Epsilon") epsilon = (double)named.Value.Value!;
-                        }
-                        if (!(momentum >= 0 && momentum < 1))
-                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "BatchNorm momentum", where, Format(momentum),
-                                "it must be at least 0 and less than 1 (Keras default 0.99; PyTorch's momentum=0.1 is 0.9 here)"));
-                        if (!(epsilon > 0) || double.IsInfinity(epsilon))
-                            errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, syntax, "BatchNorm epsilon", where, Format(epsilon),
-                                "it must be a finite number greater than 0 (Keras default 0.001, PyTorch 1e-5)"));
-                        return Make(LayerKind.BatchNorm, value: momentum, epsilon: epsilon);
-                    }
-                    default:
-                        return null;
-                }
             }
 
             private static void CheckTypeShape(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration, Location identifier, List<DiagnosticInfo> errors)

@@ -1,6 +1,7 @@
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
+using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
 using static Unrolled.Generator.NetworkGenerator.Emitter;
 using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
@@ -38,6 +39,18 @@ namespace Unrolled.Generator.Layers
         public override LayerKind Kind => LayerKind.LeakyReLU;
 
         public override string Name => "leaky_relu";
+
+        /// <summary>Keras' default slope (the runtime's LeakyReLUAttribute documents it).</summary>
+        private const double DefaultSlope = 0.3;
+
+        public override LayerSpec Parse(LayerArguments a)
+        {
+            double slope = a.Constructor.Length == 0 ? DefaultSlope : (double)a.Constructor[0].Value!;
+            if (!(slope >= 0) || double.IsInfinity(slope))
+                a.Report(HyperParameterOutOfRange, "LeakyReLU slope", a.Where, LayerArguments.Format(slope),
+                    "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)");
+            return a.Make(value: slope);
+        }
 
         public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(layer.Value)}";
 
@@ -101,6 +114,9 @@ namespace Unrolled.Generator.Layers
         public override LayerKind Kind => LayerKind.Sigmoid;
 
         public override string Name => "sigmoid";
+
+        /// <summary>Sigmoid then binary cross-entropy: ∂L/∂z = (ŷ − y) / (m·K).</summary>
+        public override bool FusesWith(LossKind loss) => loss == LossKind.BinaryCrossEntropy;
 
         protected override string Function => "Sigmoid";
 

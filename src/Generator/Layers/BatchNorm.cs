@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
+using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
 using static Unrolled.Generator.NetworkGenerator.Emitter;
 using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
@@ -17,6 +18,21 @@ namespace Unrolled.Generator.Layers
         public override string Name => "batch_norm";
 
         public override string Symbol => "n";
+
+        /// <summary>Keras' defaults (the runtime's BatchNormAttribute documents them; the snapshot tests pin them).</summary>
+        private const double DefaultMomentum = 0.99, DefaultEpsilon = 1e-3;
+
+        public override LayerSpec Parse(LayerArguments a)
+        {
+            double momentum = a.Named("Momentum", DefaultMomentum), epsilon = a.Named("Epsilon", DefaultEpsilon);
+            if (!(momentum >= 0 && momentum < 1))
+                a.Report(HyperParameterOutOfRange, "BatchNorm momentum", a.Where, LayerArguments.Format(momentum),
+                    "it must be at least 0 and less than 1 (Keras default 0.99; PyTorch's momentum=0.1 is 0.9 here)");
+            if (!(epsilon > 0) || double.IsInfinity(epsilon))
+                a.Report(HyperParameterOutOfRange, "BatchNorm epsilon", a.Where, LayerArguments.Format(epsilon),
+                    "it must be a finite number greater than 0 (Keras default 0.001, PyTorch 1e-5)");
+            return a.Make(value: momentum, epsilon: epsilon);
+        }
 
         public override int ParameterCount(LayerSpec layer) => 2 * layer.OutputSize;
 

@@ -1,6 +1,7 @@
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
+using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
 using static Unrolled.Generator.NetworkGenerator.Emitter;
 using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
@@ -14,6 +15,21 @@ namespace Unrolled.Generator.Layers
         public override string Name => "dense";
 
         public override string Symbol => "z";
+
+        public override LayerSpec Parse(LayerArguments a)
+        {
+            int units = (int)a.Constructor[0].Value!;
+            bool useBias = a.Named("UseBias", true);
+            int init = a.Named("Init", (int)InitKind.XavierUniform);
+            if (init < 0 || init > 4)
+                a.Report(HyperParameterOutOfRange, "Dense Init", a.Where, init, "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal");
+            if (units < 1)
+            {
+                a.Report(DenseUnitsOutOfRange, a.Index, a.Network, units);
+                units = 1; // keep going so that later layers are still checked
+            }
+            return a.Make(units, useBias, (InitKind)init);
+        }
 
         public override int ParameterCount(LayerSpec layer) => layer.WeightCount + (layer.UseBias ? layer.OutputSize : 0);
 
@@ -34,6 +50,8 @@ namespace Unrolled.Generator.Layers
                         $"global::Unrolled.Init.{layer.Init}, {Int(layer.InputSize)}, {units}, ref random);");
             if (layer.UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
         }
+
+        public override long ParameterCountUnchecked(LayerSpec layer) => (long)layer.InputSize * layer.OutputSize + (layer.UseBias ? layer.OutputSize : 0);
 
         public override string Describe(LayerSpec layer) =>
             $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(layer.UseBias ? string.Empty : ", no bias")}, {InitName(layer.Init)} init)";

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Unrolled.Generator.Helpers;
 using Unrolled.Generator.Model;
 using Unrolled.Shared;
+using static Unrolled.Generator.Diagnostics.DiagnosticDescriptors;
 using static Unrolled.Generator.NetworkGenerator.Emitter;
 using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
@@ -15,6 +16,13 @@ namespace Unrolled.Generator.Layers
         public override string Name => "dropout";
 
         public override string Symbol => "d";
+
+        public override LayerSpec Parse(LayerArguments a)
+        {
+            double rate = (double)a.Constructor[0].Value!;
+            if (!(rate >= 0 && rate < 1)) a.Report(DropoutRateOutOfRange, LayerArguments.Format(rate), a.Index, a.Network);
+            return a.Make(value: rate);
+        }
 
         public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
         {

@@ -24,8 +24,19 @@ namespace Unrolled.Generator.Layers
         /// <summary>The math symbol of the layer's output (<c>z</c> for Dense, <c>a</c> for an activation, …).</summary>
         public virtual string Symbol => "a";
 
+        /// <summary>Reads the attribute (its arguments, their defaults and their diagnostics) into a spec. Never throws on
+        /// user input: a bad argument is reported and a usable value kept, so later layers are still checked.</summary>
+        public virtual LayerSpec Parse(LayerArguments arguments) => arguments.Make();
+
+        /// <summary>Whether, as the output layer with <paramref name="loss"/>, its Jacobian and the loss's cancel so that the
+        /// loss writes ∂L/∂(its input) = (ŷ − y)/… directly (softmax + cross-entropy, sigmoid + binary cross-entropy).</summary>
+        public virtual bool FusesWith(LossKind loss) => false;
+
         /// <summary>Trainable parameters (in <c>Parameters</c>).</summary>
         public virtual int ParameterCount(LayerSpec layer) => 0;
+
+        /// <summary>Trainable parameters without int overflow, for the parser's size limit.</summary>
+        public virtual long ParameterCountUnchecked(LayerSpec layer) => ParameterCount(layer);
 
         /// <summary>Non-trainable values (in <c>RunningStatistics</c>).</summary>
         public virtual int StatisticsCount(LayerSpec layer) => 0;

@@ -13,6 +13,9 @@ namespace Unrolled.Generator.Layers
 
         public override string Name => "softmax";
 
+        /// <summary>Softmax then cross-entropy: ∂L/∂z = (ŷ − y) / m (the lesson §2, quiz 2).</summary>
+        public override bool FusesWith(LossKind loss) => loss == LossKind.CrossEntropy;
+
         public override string Describe(LayerSpec layer) => $"Softmax over {Int(layer.OutputSize)} outputs";
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = softmax({x}) = e^({x} − max {x}) / Σ e^({x} − max {x})";

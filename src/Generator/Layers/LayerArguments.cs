@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Unrolled.Generator.Diagnostics;
+using Unrolled.Generator.Model;
+using Unrolled.Shared;
+
+namespace Unrolled.Generator.Layers
+{
+    /// <summary>
+    /// One layer attribute as its kind's <see cref="Layer.Parse"/> reads it, inside the generator's transform (the only
+    /// place Roslyn's types are seen): the arguments, where the layer sits, and the list its diagnostics go to. What
+    /// leaves is a <see cref="LayerSpec"/>, free of symbols and syntax.
+    /// </summary>
+    internal sealed class LayerArguments
+    {
+        private readonly AttributeData _data;
+        private readonly List<DiagnosticInfo> _errors;
+
+        public LayerArguments(LayerKind kind, AttributeData data, SyntaxNode? syntax, int index, int width, int parameterOffset, int statisticsOffset,
+            string network, List<DiagnosticInfo> errors)
+        {
+            Kind = kind;
+            _data = data;
+            Syntax = syntax;
+            Index = index;
+            Width = width;
+            ParameterOffset = parameterOffset;
+            StatisticsOffset = statisticsOffset;
+            Network = network;
+            _errors = errors;
+        }
+
+        public LayerKind Kind { get; }
+        public SyntaxNode? Syntax { get; }
+        /// <summary>1-based position; the input width; where its parameters and statistics start.</summary>
+        public int Index { get; }
+        public int Width { get; }
+        public int ParameterOffset { get; }
+        public int StatisticsOffset { get; }
+        /// <summary>The network class's name, and "layer 3 of Name" for messages.</summary>
+        public string Network { get; }
+        public string Where => $"layer {Index} of {Network}";
+
+        public ImmutableArray<TypedConstant> Constructor => _data.ConstructorArguments;
+
+        /// <summary>A named argument's value, or <paramref name="fallback"/> when it is not given.</summary>
+        public T Named<T>(string name, T fallback)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _data.NamedArguments)
+                if (named.Key == name) return (T)named.Value.Value!;
+            return fallback;
+        }
+
+        /// <summary>Reports a diagnostic on the attribute.</summary>
+        public void Report(DiagnosticDescriptor descriptor, params object[] arguments) => _errors.Add(DiagnosticInfo.Create(descriptor, Syntax, arguments));
+
+        /// <summary>The spec of this layer (output width = input width unless given).</summary>
+        public LayerSpec Make(int outputs = -1, bool useBias = false, InitKind init = InitKind.XavierUniform, double value = 0, double epsilon = 0) =>
+            new LayerSpec(Index, Kind, Width, outputs < 0 ? Width : outputs, useBias, init, value, epsilon, ParameterOffset, StatisticsOffset);
+
+        /// <summary>A number as the user wrote it (round-trip), for messages.</summary>
+        public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

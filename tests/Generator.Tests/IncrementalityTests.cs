@@ -83,6 +83,27 @@ namespace Unrolled.Generator.Tests
             Assert.Contains("Dense 784 → 64", second.GeneratedSources.Single(s => s.HintName.EndsWith(".Backward.g.cs")).SourceText.ToString());
         }
 
+        /// <summary>Issue 15: one layer's argument changes one network's spec; the network beside it in the same file stays cached.</summary>
+        [Fact]
+        public void ChangingOneLayersArgumentRegeneratesThatNetworkOnly()
+        {
+            string two = Network.Replace("public class Other", """
+                [Network(784)]
+                [Dense(64)] [ReLU] [Dropout(0.2)] [Dense(10)] [Softmax]
+                public partial class WithDropout { }
+
+                public class Other
+                """);
+            (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce(two);
+            GeneratorRunResult second = driver.RunGenerators(Replace(compilation, "[Dropout(0.2)]", "[Dropout(0.3)]")).GetRunResult().Results.Single();
+
+            IncrementalStepRunReason[] reasons = second.TrackedSteps[TrackingNames.SpecWithLanguage].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+            Assert.Equal(2, reasons.Length);
+            Assert.Single(reasons, r => r == IncrementalStepRunReason.Modified);
+            Assert.Single(reasons, r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+            Assert.Contains("p = 0.3", second.GeneratedSources.Single(s => s.HintName == "App.WithDropout.Forward.g.cs").SourceText.ToString());
+        }
+
         [Fact]
         public void RunningTwiceOnAnEqualCompilationIsCachedOrUnchanged()
         {

@@ -96,17 +96,9 @@ namespace Unrolled.Analyzers
                     report(Diagnostic.Create(DropoutOfZero, network.LocationOf(i), NetworkModel.Properties(i)));
 
                 if (i == 0 && layer.IsActivation)
-                    report(Diagnostic.Create(ActivationFirst, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, FirstLayerEffect(layer.Kind)));
+                    report(Diagnostic.Create(ActivationFirst, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, layer.Facts.OnRawInputs));
             }
         }
-
-        private static string FirstLayerEffect(LayerKind kind) => kind switch
-        {
-            LayerKind.ReLU => "ReLU zeroes every negative feature",
-            LayerKind.LeakyReLU => "LeakyReLU shrinks every negative feature",
-            LayerKind.Softmax => "Softmax turns the features into a distribution",
-            _ => $"{kind} squashes the features",
-        };
     }
 
     /// <summary>Layer attributes on a class without [Network] (UNR0115): the generator ignores them, so they do nothing.</summary>
@@ -221,12 +213,10 @@ namespace Unrolled.Analyzers
                 if (j >= layers.Count) continue;
                 int init = layer.Named("Init") is int value ? value : 0;
                 if (init < 0 || init >= s_inits.Length) continue;
-                string? better = layers[j].Kind switch
-                {
-                    LayerKind.ReLU or LayerKind.LeakyReLU => init switch { 0 => "HeUniform", 1 => "HeNormal", 4 => "HeNormal", _ => null },
-                    LayerKind.Tanh or LayerKind.Sigmoid => init switch { 2 => "XavierUniform", 3 => "XavierNormal", _ => null },
-                    _ => null,
-                };
+                LayerFacts next = layers[j].Facts;
+                string? better = next.IsRectifier ? init switch { 0 => "HeUniform", 1 => "HeNormal", 4 => "HeNormal", _ => null }
+                    : next.IsSaturating ? init switch { 2 => "XavierUniform", 3 => "XavierNormal", _ => null }
+                    : null;
                 if (better != null)
                     report(Diagnostic.Create(InitUnsuited, network.LocationOf(i), NetworkModel.Properties(i, init: better), i + 1, s_inits[init], layers[j].Name, better));
             }

@@ -25,12 +25,15 @@ namespace Unrolled.Shared
         public AttributeData Data { get; }
         public AttributeSyntax? Syntax { get; }
 
+        /// <summary>What the kind is (<see cref="LayerFacts"/>, declared once for generator and analyzers).</summary>
+        public LayerFacts Facts => LayerFacts.Of(Kind);
+
         /// <summary>The attribute's name as written in source ("ReLU", "BatchNorm", …).</summary>
-        public string Name => Kind.ToString();
+        public string Name => Facts.Name;
 
-        public bool IsActivation => Kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Softmax;
+        public bool IsActivation => Facts.IsActivation;
 
-        public bool IsSaturating => Kind is LayerKind.Sigmoid or LayerKind.Tanh;
+        public bool IsSaturating => Facts.IsSaturating;
 
         /// <summary>A named argument's constant value, or null when absent.</summary>
         public object? Named(string name)
@@ -50,18 +53,7 @@ namespace Unrolled.Shared
         public static LayerKind? KindOf(INamedTypeSymbol? type)
         {
             if (type is null || type.ContainingNamespace is not { Name: Namespace } ns || !ns.ContainingNamespace.IsGlobalNamespace) return null;
-            switch (type.Name)
-            {
-                case "DenseAttribute": return LayerKind.Dense;
-                case "ReLUAttribute": return LayerKind.ReLU;
-                case "LeakyReLUAttribute": return LayerKind.LeakyReLU;
-                case "SigmoidAttribute": return LayerKind.Sigmoid;
-                case "TanhAttribute": return LayerKind.Tanh;
-                case "SoftmaxAttribute": return LayerKind.Softmax;
-                case "BatchNormAttribute": return LayerKind.BatchNorm;
-                case "DropoutAttribute": return LayerKind.Dropout;
-                default: return null;
-            }
+            return LayerFacts.ForAttribute(type.Name)?.Kind;
         }
 
         /// <summary>

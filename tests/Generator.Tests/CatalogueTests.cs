@@ -16,6 +16,18 @@ namespace Unrolled.Generator.Tests
             Assert.Equal(kinds.Length, Catalogue.All.Count);
             foreach (Kind kind in kinds) Assert.Equal(kind, Catalogue.Of(kind).Kind);
             Assert.Equal(Catalogue.All.Count, Catalogue.All.Select(l => l.Name).Distinct().Count());
+
+            // The facts the analyzers share (src/Shared/LayerFacts.cs): one row per kind, found by kind and by attribute class.
+            Assert.Equal(kinds.Length, Unrolled.Shared.LayerFacts.All.Count);
+            foreach (Kind kind in kinds)
+            {
+                Unrolled.Shared.LayerFacts facts = Unrolled.Shared.LayerFacts.Of(kind);
+                Assert.Equal(kind, facts.Kind);
+                Assert.Same(facts, Unrolled.Shared.LayerFacts.ForAttribute(facts.Name + "Attribute"));
+                Assert.NotNull(typeof(Unrolled.NetworkAttribute).Assembly.GetType("Unrolled." + facts.Name + "Attribute")); // the runtime's class
+                Assert.Equal(facts.IsActivation, facts.OnRawInputs != null);
+            }
+            Assert.Null(Unrolled.Shared.LayerFacts.ForAttribute("NetworkAttribute"));
         }
     }
 }

@@ -7,6 +7,13 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
 namespace Unrolled.Generator.Layers
 {
+    /// <summary>A LeakyReLU layer's argument: <c>[LeakyReLU(slope)]</c>.</summary>
+    internal sealed record LeakyReLUSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Slope)
+        : LayerSpec(Index, LayerKind.LeakyReLU, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    {
+        public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Slope, 0, false);
+    }
+
     /// <summary><c>[ReLU]</c>: a = max(0, z), NaN kept (PyTorch's rule), a vector kernel.</summary>
     internal sealed class ReLU : Layer
     {
@@ -40,6 +47,8 @@ namespace Unrolled.Generator.Layers
 
         public override string Name => "leaky_relu";
 
+        private static double Slope(LayerSpec layer) => ((LeakyReLUSpec)layer).Slope;
+
         /// <summary>Keras' default slope (the runtime's LeakyReLUAttribute documents it).</summary>
         private const double DefaultSlope = 0.3;
 
@@ -49,25 +58,25 @@ namespace Unrolled.Generator.Layers
             if (!(slope >= 0) || double.IsInfinity(slope))
                 a.Report(HyperParameterOutOfRange, "LeakyReLU slope", a.Where, LayerArguments.Format(slope),
                     "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)");
-            return a.Make(value: slope);
+            return new LeakyReLUSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, slope);
         }
 
-        public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(layer.Value)}";
+        public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(Slope(layer))}";
 
-        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = {x} if {x} > 0, else {Number(layer.Value)}·{x}";
+        public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = {x} if {x} > 0, else {Number(Slope(layer))}·{x}";
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             w.WriteLine("//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).");
-            w.WriteLine($"global::Unrolled.Kernels.LeakyRelu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, {e.Literal(layer.Value)});");
+            w.WriteLine($"global::Unrolled.Kernels.LeakyRelu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, {e.Literal(Slope(layer))});");
         }
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             string width = Int(layer.OutputSize), x = names.X, y = names.Y;
-            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(layer.Value)}");
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(Slope(layer))}");
             w.WriteLine($"global::Unrolled.Kernels.LeakyReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
-            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}, {e.Literal(layer.Value)});");
+            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}, {e.Literal(Slope(layer))});");
         }
     }
 

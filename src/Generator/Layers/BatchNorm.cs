@@ -8,6 +8,13 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
 namespace Unrolled.Generator.Layers
 {
+    /// <summary>A BatchNorm layer's arguments: <c>[BatchNorm(Momentum = …, Epsilon = …)]</c>.</summary>
+    internal sealed record BatchNormSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Momentum, double Epsilon)
+        : LayerSpec(Index, LayerKind.BatchNorm, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    {
+        public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Momentum, Epsilon, false);
+    }
+
     /// <summary><c>[BatchNorm]</c>: n = γ ⊙ (x − μ) / √(σ² + ε) + β, batch statistics in training (running ones follow, as
     /// in Keras), running statistics in inference; γ then β in <c>Parameters</c>, running mean then variance in
     /// <c>RunningStatistics</c>.</summary>
@@ -18,6 +25,8 @@ namespace Unrolled.Generator.Layers
         public override string Name => "batch_norm";
 
         public override string Symbol => "n";
+
+        private static BatchNormSpec B(LayerSpec layer) => (BatchNormSpec)layer;
 
         /// <summary>Keras' defaults (the runtime's BatchNormAttribute documents them; the snapshot tests pin them).</summary>
         private const double DefaultMomentum = 0.99, DefaultEpsilon = 1e-3;
@@ -31,7 +40,7 @@ namespace Unrolled.Generator.Layers
             if (!(epsilon > 0) || double.IsInfinity(epsilon))
                 a.Report(HyperParameterOutOfRange, "BatchNorm epsilon", a.Where, LayerArguments.Format(epsilon),
                     "it must be a finite number greater than 0 (Keras default 0.001, PyTorch 1e-5)");
-            return a.Make(value: momentum, epsilon: epsilon);
+            return new BatchNormSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, momentum, epsilon);
         }
 
         public override int ParameterCount(LayerSpec layer) => 2 * layer.OutputSize;
@@ -74,7 +83,7 @@ namespace Unrolled.Generator.Layers
         }
 
         public override string Describe(LayerSpec layer) =>
-            $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(layer.Epsilon)}, momentum = {Number(layer.Value)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
+            $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(B(layer).Epsilon)}, momentum = {Number(B(layer).Momentum)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
 
         public override string ForwardMath(LayerSpec layer, string y, string x)
         {
@@ -85,10 +94,10 @@ namespace Unrolled.Generator.Layers
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             string k = Int(layer.Index), width = Int(layer.OutputSize);
-            string momentum = e.Literal(layer.Value), rest = e.Literal(1 - layer.Value), epsilon = e.Literal(layer.Epsilon);
+            string momentum = e.Literal(B(layer).Momentum), rest = e.Literal(1 - B(layer).Momentum), epsilon = e.Literal(B(layer).Epsilon);
             string runningMean = Const(layer, "RunningMeanOffset"), runningVariance = Const(layer, "RunningVarianceOffset");
             w.WriteLine($"//   Training: μ{k}, σ²{k} are the batch's per-feature mean and (biased) variance, and the running statistics follow them");
-            w.WriteLine($"//     as in Keras: running ← {Number(layer.Value)}·running + {Number(1 - layer.Value)}·batch. Inference: μ{k}, σ²{k} are the running statistics.");
+            w.WriteLine($"//     as in Keras: running ← {Number(B(layer).Momentum)}·running + {Number(1 - B(layer).Momentum)}·batch. Inference: μ{k}, σ²{k} are the running statistics.");
             using (w.Open())
             {
                 w.WriteLine($"var input = {input};");

@@ -7,6 +7,17 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
 namespace Unrolled.Generator.Layers
 {
+    /// <summary>A Dense layer's arguments: <c>[Dense(units, UseBias = …, Init = …)]</c>.</summary>
+    internal sealed record DenseSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, bool UseBias, InitKind Init)
+        : LayerSpec(Index, LayerKind.Dense, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    {
+        public int WeightCount => InputSize * OutputSize;
+
+        public int BiasOffset => ParameterOffset + WeightCount;
+
+        public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (0, 0, UseBias);
+    }
+
     /// <summary><c>[Dense(units)]</c>: z = W·x + b, W <c>[units × inputs]</c> row-major then b in <c>Parameters</c>.</summary>
     internal sealed class Dense : Layer
     {
@@ -15,6 +26,8 @@ namespace Unrolled.Generator.Layers
         public override string Name => "dense";
 
         public override string Symbol => "z";
+
+        private static DenseSpec D(LayerSpec layer) => (DenseSpec)layer;
 
         public override LayerSpec Parse(LayerArguments a)
         {
@@ -28,48 +41,48 @@ namespace Unrolled.Generator.Layers
                 a.Report(DenseUnitsOutOfRange, a.Index, a.Network, units);
                 units = 1; // keep going so that later layers are still checked
             }
-            return a.Make(units, useBias, (InitKind)init);
+            return new DenseSpec(a.Index, a.Width, units, a.ParameterOffset, a.StatisticsOffset, useBias, (InitKind)init);
         }
 
-        public override int ParameterCount(LayerSpec layer) => layer.WeightCount + (layer.UseBias ? layer.OutputSize : 0);
+        public override int ParameterCount(LayerSpec layer) => D(layer).WeightCount + (D(layer).UseBias ? layer.OutputSize : 0);
 
         public override void WriteConstants(SourceWriter w, LayerSpec layer)
         {
             w.WriteLine($"/// <summary>Offset of W{Int(layer.Index)} ([{Int(layer.OutputSize)} × {Int(layer.InputSize)}], row-major) in <see cref=\"Parameters\"/>.</summary>");
             w.WriteLine($"public const int {Const(layer, "WeightsOffset")} = {Int(layer.ParameterOffset)};");
-            if (!layer.UseBias) return;
+            if (!D(layer).UseBias) return;
             w.WriteLine($"/// <summary>Offset of b{Int(layer.Index)} ({Int(layer.OutputSize)} values) in <see cref=\"Parameters\"/>.</summary>");
-            w.WriteLine($"public const int {Const(layer, "BiasOffset")} = {Int(layer.BiasOffset)};");
+            w.WriteLine($"public const int {Const(layer, "BiasOffset")} = {Int(D(layer).BiasOffset)};");
         }
 
         public override void WriteInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
         {
             string k = Int(layer.Index), units = Int(layer.OutputSize);
-            w.WriteLine($"// W{k}: {InitName(layer.Init)} with fan_in = {Int(layer.InputSize)}, fan_out = {units}{(layer.UseBias ? $"; b{k} = 0" : string.Empty)}.");
-            w.WriteLine($"global::Unrolled.Initializers.Fill({e.Slice(false, "parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, " +
-                        $"global::Unrolled.Init.{layer.Init}, {Int(layer.InputSize)}, {units}, ref random);");
-            if (layer.UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
+            w.WriteLine($"// W{k}: {InitName(D(layer).Init)} with fan_in = {Int(layer.InputSize)}, fan_out = {units}{(D(layer).UseBias ? $"; b{k} = 0" : string.Empty)}.");
+            w.WriteLine($"global::Unrolled.Initializers.Fill({e.Slice(false, "parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, " +
+                        $"global::Unrolled.Init.{D(layer).Init}, {Int(layer.InputSize)}, {units}, ref random);");
+            if (D(layer).UseBias) w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BiasOffset")}, {units});");
         }
 
-        public override long ParameterCountUnchecked(LayerSpec layer) => (long)layer.InputSize * layer.OutputSize + (layer.UseBias ? layer.OutputSize : 0);
+        public override long ParameterCountUnchecked(LayerSpec layer) => (long)layer.InputSize * layer.OutputSize + (D(layer).UseBias ? layer.OutputSize : 0);
 
         public override string Describe(LayerSpec layer) =>
-            $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(layer.UseBias ? string.Empty : ", no bias")}, {InitName(layer.Init)} init)";
+            $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(D(layer).UseBias ? string.Empty : ", no bias")}, {InitName(D(layer).Init)} init)";
 
         public override string ForwardMath(LayerSpec layer, string y, string x)
         {
             string k = Int(layer.Index);
-            return layer.UseBias ? $"{y} = W{k}·{x} + b{k}" : $"{y} = W{k}·{x}";
+            return D(layer).UseBias ? $"{y} = W{k}·{x} + b{k}" : $"{y} = W{k}·{x}";
         }
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
-            w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(layer.UseBias ? " + b" + k : string.Empty)}.");
+            w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(D(layer).UseBias ? " + b" + k : string.Empty)}.");
             w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over");
             w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
-            string bias = layer.UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{e.T}>)";
-            w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))},");
+            string bias = D(layer).UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{e.T}>)";
+            w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))},");
             w.WriteLine($"    {bias}, {e.Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
         }
 
@@ -79,23 +92,23 @@ namespace Unrolled.Generator.Layers
             string y = names.Y, x = names.X, gradOut = names.GradientOut, input = names.Input, gradIn = names.GradientIn;
             bool needInputGradient = names.NeedsInputGradient;
             w.WriteLine($"//   ∂L/∂W{k} = Σ_b ∂L/∂{y}[b] · {x}[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂{y})");
-            if (layer.UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
+            if (D(layer).UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
             if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
             else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
             w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
             w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
-            string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (layer.UseBias ? "," : ".");
+            string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (D(layer).UseBias ? "," : ".");
             w.WriteLine(needInputGradient
                 ? $"//   With sgdRate η > 0 (SGD fused in), ∂{x} is formed first, from the old W{k}; then {step}"
                 : $"//   With sgdRate η > 0 (SGD fused in), {step}");
-            if (layer.UseBias) w.WriteLine($"//   and b{k} ← b{k} − η·∂L/∂b{k}.");
+            if (D(layer).UseBias) w.WriteLine($"//   and b{k} ← b{k} − η·∂L/∂b{k}.");
             string none = $"default({Span}<{e.T}>)";
-            string bias = layer.UseBias ? e.Slice(false, "_parameters", Const(layer, "BiasOffset"), width) : none;
-            string biasGradient = layer.UseBias ? e.Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : none;
+            string bias = D(layer).UseBias ? e.Slice(false, "_parameters", Const(layer, "BiasOffset"), width) : none;
+            string biasGradient = D(layer).UseBias ? e.Slice(false, "_gradients", Const(layer, "BiasOffset"), width) : none;
             string inputGradient = needInputGradient ? e.Slice(false, gradIn, "0", $"m * {inWidth}") : none;
             w.WriteLine($"global::Unrolled.Kernels.DenseBackward({e.Slice(true, gradOut, "0", $"m * {width}")}, {e.Slice(true, input, "0", $"m * {inWidth}")},");
-            w.WriteLine($"    {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {bias},");
-            w.WriteLine($"    {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(layer.WeightCount))}, {biasGradient},");
+            w.WriteLine($"    {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, {bias},");
+            w.WriteLine($"    {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, {biasGradient},");
             w.WriteLine($"    {inputGradient}, m, {inWidth}, {width}, sgdRate);");
         }
     }

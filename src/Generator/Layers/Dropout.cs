@@ -8,6 +8,13 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 
 namespace Unrolled.Generator.Layers
 {
+    /// <summary>A Dropout layer's argument: <c>[Dropout(rate)]</c>.</summary>
+    internal sealed record DropoutSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Rate)
+        : LayerSpec(Index, LayerKind.Dropout, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    {
+        public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Rate, 0, false);
+    }
+
     /// <summary><c>[Dropout(rate)]</c>: inverted dropout, d = x ⊙ mask / (1 − p) in training, x in inference.</summary>
     internal sealed class Dropout : Layer
     {
@@ -17,29 +24,31 @@ namespace Unrolled.Generator.Layers
 
         public override string Symbol => "d";
 
+        private static double Rate(LayerSpec layer) => ((DropoutSpec)layer).Rate;
+
         public override LayerSpec Parse(LayerArguments a)
         {
             double rate = (double)a.Constructor[0].Value!;
             if (!(rate >= 0 && rate < 1)) a.Report(DropoutRateOutOfRange, LayerArguments.Format(rate), a.Index, a.Network);
-            return a.Make(value: rate);
+            return new DropoutSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, rate);
         }
 
         public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
         {
-            if (layer.Value == 0) yield break; // the identity: no mask
+            if (Rate(layer) == 0) yield break; // the identity: no mask
             string k = Int(layer.Index);
-            yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - layer.Value))} per activation", trainingOnly: true);
+            yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - Rate(layer)))} per activation", trainingOnly: true);
         }
 
-        public override string Describe(LayerSpec layer) => $"Dropout, p = {Number(layer.Value)} (training only)";
+        public override string Describe(LayerSpec layer) => $"Dropout, p = {Number(Rate(layer))} (training only)";
 
         public override string ForwardMath(LayerSpec layer, string y, string x) =>
-            $"{y} = {x} ⊙ mask{Int(layer.Index)} / (1 − {Number(layer.Value)}) in training, {x} in inference";
+            $"{y} = {x} ⊙ mask{Int(layer.Index)} / (1 − {Number(Rate(layer))}) in training, {x} in inference";
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             string k = Int(layer.Index), width = Int(layer.OutputSize);
-            if (layer.Value == 0)
+            if (Rate(layer) == 0)
             {
                 w.WriteLine("//   p = 0: the identity in training and in inference.");
                 w.WriteLine($"{e.InputRows(layer, input)}.CopyTo({output});");
@@ -57,7 +66,7 @@ namespace Unrolled.Generator.Layers
                     using (w.Open("for (int i = 0; i < n; i++)"))
                     {
                         string draw = e.Spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
-                        w.WriteLine($"mask[i] = {draw} >= {e.Literal(layer.Value)} ? {e.Literal(1 / (1 - layer.Value))} : {e.Literal(0)};");
+                        w.WriteLine($"mask[i] = {draw} >= {e.Literal(Rate(layer))} ? {e.Literal(1 / (1 - Rate(layer)))} : {e.Literal(0)};");
                         w.WriteLine("output[i] = input[i] * mask[i];");
                     }
                 }
@@ -72,7 +81,7 @@ namespace Unrolled.Generator.Layers
         {
             string k = Int(layer.Index), width = Int(layer.OutputSize);
             string y = names.Y, x = names.X, gradOut = names.GradientOut, gradIn = names.GradientIn;
-            if (layer.Value == 0)
+            if (Rate(layer) == 0)
             {
                 w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y}   (p = 0: the identity)");
                 w.WriteLine($"{e.Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");

@@ -26,7 +26,7 @@ namespace Unrolled.Generator.Layers
 
         /// <summary>Reads the attribute (its arguments, their defaults and their diagnostics) into a spec. Never throws on
         /// user input: a bad argument is reported and a usable value kept, so later layers are still checked.</summary>
-        public virtual LayerSpec Parse(LayerArguments arguments) => arguments.Make();
+        public virtual LayerSpec Parse(LayerArguments a) => new PlainSpec(a.Index, Kind, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset);
 
         /// <summary>Whether, as the output layer with <paramref name="loss"/>, its Jacobian and the loss's cancel so that the
         /// loss writes ∂L/∂(its input) = (ŷ − y)/… directly (softmax + cross-entropy, sigmoid + binary cross-entropy).</summary>

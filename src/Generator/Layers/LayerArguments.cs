@@ -56,10 +56,6 @@ namespace Unrolled.Generator.Layers
         /// <summary>Reports a diagnostic on the attribute.</summary>
         public void Report(DiagnosticDescriptor descriptor, params object[] arguments) => _errors.Add(DiagnosticInfo.Create(descriptor, Syntax, arguments));
 
-        /// <summary>The spec of this layer (output width = input width unless given).</summary>
-        public LayerSpec Make(int outputs = -1, bool useBias = false, InitKind init = InitKind.XavierUniform, double value = 0, double epsilon = 0) =>
-            new LayerSpec(Index, Kind, Width, outputs < 0 ? Width : outputs, useBias, init, value, epsilon, ParameterOffset, StatisticsOffset);
-
         /// <summary>A number as the user wrote it (round-trip), for messages.</summary>
         public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
     }

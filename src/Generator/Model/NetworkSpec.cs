@@ -11,28 +11,13 @@ namespace Unrolled.Generator.Model
     internal enum InitKind { XavierUniform = 0, XavierNormal = 1, HeUniform = 2, HeNormal = 3, LeCunNormal = 4 }
 
     /// <summary>
-    /// One layer with every size and offset resolved. Immutable and structurally equatable: it must not hold
-    /// symbols or syntax, otherwise incremental caching breaks.
+    /// One layer with every size and offset resolved; each kind derives its own record with its own arguments
+    /// (<c>DenseSpec</c>, <c>BatchNormSpec</c>, … next to the kind in src/Generator/Layers). Immutable and structurally
+    /// equatable: it must not hold symbols or syntax, otherwise incremental caching breaks.
     /// </summary>
     /// <param name="Index">1-based position in declaration order.</param>
-    /// <param name="Value">Dropout rate, LeakyReLU slope or BatchNorm momentum; 0 otherwise.</param>
-    /// <param name="Epsilon">BatchNorm epsilon; 0 otherwise.</param>
-    internal sealed record LayerSpec(
-        int Index,
-        LayerKind Kind,
-        int InputSize,
-        int OutputSize,
-        bool UseBias,
-        InitKind Init,
-        double Value,
-        double Epsilon,
-        int ParameterOffset,
-        int StatisticsOffset)
+    internal abstract record LayerSpec(int Index, LayerKind Kind, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset)
     {
-        public int WeightCount => Kind == LayerKind.Dense ? InputSize * OutputSize : 0;
-
-        public int BiasOffset => ParameterOffset + WeightCount;
-
         /// <summary>The kind's entry in the layer catalogue: everything the generator knows about this kind.</summary>
         public Layers.Layer Type => Layers.Catalogue.Of(Kind);
 
@@ -40,7 +25,14 @@ namespace Unrolled.Generator.Model
 
         public int StatisticsCount => Type.StatisticsCount(this);
 
+        /// <summary>What the runtime's LayerInfo records of the arguments: the hyper-parameter (LeakyReLU slope, Dropout
+        /// rate, BatchNorm momentum), BatchNorm's ε, and whether a Dense layer has a bias.</summary>
+        public virtual (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (0, 0, false);
     }
+
+    /// <summary>A layer without arguments (ReLU, Sigmoid, Tanh, Softmax): same width in and out.</summary>
+    internal sealed record PlainSpec(int Index, LayerKind Kind, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset)
+        : LayerSpec(Index, Kind, InputSize, OutputSize, ParameterOffset, StatisticsOffset);
 
     /// <summary>A containing type, outermost first, as text: <c>partial class Outer</c>.</summary>
     internal sealed record TypeShell(string Keyword, string Name);

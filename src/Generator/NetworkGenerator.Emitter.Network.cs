@@ -98,7 +98,8 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{layer.Type.Name}_{Int(layer.Index)}\", " +
                                 $"\"{layer.Type.Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
-                                $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}, {DoubleLiteral(layer.InfoArguments.Hyperparameter)}, {DoubleLiteral(layer.InfoArguments.Epsilon)}, {(layer.InfoArguments.HasBias ? "true" : "false")}),");
+                                $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}, {DoubleLiteral(layer.InfoArguments.Hyperparameter)}, {DoubleLiteral(layer.InfoArguments.Epsilon)}, {(layer.InfoArguments.HasBias ? "true" : "false")}, " +
+                                $"{layer.Type.OnnxNode(layer) ?? "null"}),");
                 }
                 w.WriteLine("    });");
                 w.WriteLine();

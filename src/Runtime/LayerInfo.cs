@@ -31,8 +31,9 @@ namespace Unrolled
         /// Dropout rate or BatchNorm momentum, <c>epsilon</c> the BatchNorm ε (0 for other layers).</summary>
         public LayerInfo(int index, LayerKind kind, string name, string description, int inputSize, int outputSize,
             int parameterOffset, int parameterCount, int statisticsOffset, int statisticsCount,
-            double hyperparameter = 0, double epsilon = 0, bool hasBias = false)
+            double hyperparameter = 0, double epsilon = 0, bool hasBias = false, OnnxNode? onnx = null)
         {
+            Onnx = onnx;
             Hyperparameter = hyperparameter;
             Epsilon = epsilon;
             HasBias = hasBias;
@@ -86,6 +87,10 @@ namespace Unrolled
 
         /// <summary>Whether a Dense layer adds a bias (it follows the weights in <c>Parameters</c>).</summary>
         public bool HasBias { get; }
+
+        /// <summary>How the layer runs in ONNX at inference (written by the generator from the layer's kind); null for a
+        /// layer that is the identity at inference (Dropout).</summary>
+        public OnnxNode? Onnx { get; }
 
         /// <inheritdoc />
         public override string ToString() => Description;

@@ -13,6 +13,11 @@ namespace Unrolled.Training.Tests
         public static Dataset<float> Test => s_data.Value.Test;
     }
 
+    /// <summary>Every other activation kind and a Dense without bias, for the ONNX mapping of each kind.</summary>
+    [Network(6, Loss = Loss.BinaryCrossEntropy, Seed = 4)]
+    [Dense(5, UseBias = false)] [LeakyReLU(0.1)] [Dense(4)] [Tanh] [Dropout(0.2)] [Dense(3)] [Sigmoid]
+    public partial class EveryActivation { }
+
     [Network(784, Loss = Loss.CrossEntropy)]
     [Dense(128)] [ReLU] [Dense(10)] [Softmax]
     public partial class TinyNN { }

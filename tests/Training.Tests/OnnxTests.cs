@@ -75,6 +75,34 @@ namespace Unrolled.Training.Tests
             }
         }
 
+        /// <summary>LeakyReLU, Tanh, Sigmoid, a Dense without bias and a Dropout in the middle: each kind's ONNX node, run by
+        /// ONNX Runtime, equals Forward.</summary>
+        [Fact]
+        public void EveryLayerKindsOnnxNodeRunsAsForward()
+        {
+            var net = new EveryActivation();
+            var random = new Random(5);
+            for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] += (float)(random.NextDouble() - 0.5); // nothing at its initial value
+            float[] x = Enumerable.Range(0, 50 * 6).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            var expected = new float[50 * 3];
+            net.Forward(x, expected, 50);
+            string path = Path.Combine(Path.GetTempPath(), $"unrolled-every-{Guid.NewGuid():N}.onnx");
+            try
+            {
+                OnnxExporter.Export(net, path);
+                using var session = new InferenceSession(path);
+                using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results =
+                    session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x, new[] { 50, 6 })) });
+                float[] actual = results.Single(r => r.Name == "output").AsEnumerable<float>().ToArray();
+                double worst = expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max();
+                Assert.True(worst <= 1e-6, $"ONNX Runtime differs from Forward by {worst:E2}");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
         private static int Metrics(float[] outputs, int sample, int width)
         {
             int best = 0;

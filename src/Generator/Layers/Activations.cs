@@ -23,6 +23,8 @@ namespace Unrolled.Generator.Layers
 
         public override string Describe(LayerSpec layer) => "ReLU";
 
+        public override string? OnnxNode(LayerSpec layer) => Onnx("Relu", new string[0]);
+
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = ReLU({x}) = max(0, {x})";
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
@@ -62,6 +64,8 @@ namespace Unrolled.Generator.Layers
         }
 
         public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(Slope(layer))}";
+
+        public override string? OnnxNode(LayerSpec layer) => Onnx("LeakyRelu", new string[0], OnnxFloat("alpha", Slope(layer)));
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = {x} if {x} > 0, else {Number(Slope(layer))}·{x}";
 
@@ -135,6 +139,8 @@ namespace Unrolled.Generator.Layers
 
         public override string Describe(LayerSpec layer) => "Sigmoid";
 
+        public override string? OnnxNode(LayerSpec layer) => Onnx("Sigmoid", new string[0]);
+
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = σ({x}) = 1 / (1 + e^(−{x}))";
     }
 
@@ -152,6 +158,8 @@ namespace Unrolled.Generator.Layers
         protected override string InputGradient(Emitter e) => $"delta[i] * ({e.Literal(1)} - output[i] * output[i])";
 
         public override string Describe(LayerSpec layer) => "Tanh";
+
+        public override string? OnnxNode(LayerSpec layer) => Onnx("Tanh", new string[0]);
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = tanh({x})";
     }

@@ -82,6 +82,17 @@ namespace Unrolled.Generator.Layers
             yield return new BufferInfo($"invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
         }
 
+        /// <summary>ONNX BatchNormalization with γ, β and the running statistics (inference mode).</summary>
+        public override string? OnnxNode(LayerSpec layer)
+        {
+            int n = layer.OutputSize;
+            return Onnx("BatchNormalization", new[]
+            {
+                OnnxTensor("scale", false, layer.ParameterOffset, n), OnnxTensor("bias", false, layer.ParameterOffset + n, n),
+                OnnxTensor("mean", true, layer.StatisticsOffset, n), OnnxTensor("var", true, layer.StatisticsOffset + n, n),
+            }, OnnxFloat("epsilon", B(layer).Epsilon));
+        }
+
         public override string Describe(LayerSpec layer) =>
             $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(B(layer).Epsilon)}, momentum = {Number(B(layer).Momentum)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
 

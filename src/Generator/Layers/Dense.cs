@@ -66,6 +66,15 @@ namespace Unrolled.Generator.Layers
 
         public override long ParameterCountUnchecked(LayerSpec layer) => (long)layer.InputSize * layer.OutputSize + (D(layer).UseBias ? layer.OutputSize : 0);
 
+        /// <summary>ONNX Gemm: Y = X·Wᵀ + b (transB = 1, W as stored).</summary>
+        public override string? OnnxNode(LayerSpec layer)
+        {
+            DenseSpec dense = D(layer);
+            var tensors = new System.Collections.Generic.List<string> { OnnxTensor("weight", false, dense.ParameterOffset, dense.OutputSize, dense.InputSize) };
+            if (dense.UseBias) tensors.Add(OnnxTensor("bias", false, dense.BiasOffset, dense.OutputSize));
+            return Onnx("Gemm", tensors.ToArray(), OnnxInt("transB", 1));
+        }
+
         public override string Describe(LayerSpec layer) =>
             $"Dense {Int(layer.InputSize)} → {Int(layer.OutputSize)} ({Grouped(layer.ParameterCount)} parameters{(D(layer).UseBias ? string.Empty : ", no bias")}, {InitName(D(layer).Init)} init)";
 

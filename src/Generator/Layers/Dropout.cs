@@ -40,6 +40,9 @@ namespace Unrolled.Generator.Layers
             yield return new BufferInfo($"mask{k}", layer.OutputSize, true, $"mask{k} / (1 − p): 0 or {Number(1 / (1 - Rate(layer)))} per activation", trainingOnly: true);
         }
 
+        /// <summary>Nothing: Dropout is the identity at inference.</summary>
+        public override string? OnnxNode(LayerSpec layer) => null;
+
         public override string Describe(LayerSpec layer) => $"Dropout, p = {Number(Rate(layer))} (training only)";
 
         public override string ForwardMath(LayerSpec layer, string y, string x) =>

@@ -7,11 +7,12 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 namespace Unrolled.Generator.Layers
 {
     /// <summary>
-    /// One kind of layer, and everything the generator knows about it, in one file per kind: its names, how many
-    /// parameters and running statistics it has, its line in the network explanation, its forward formula and the
-    /// forward code it emits. The network-level emitter walks the layers and asks each one's kind; it never switches on
-    /// the kind itself. (Still outside the catalogue, to be moved into it: argument parsing and its diagnostics, the
-    /// backward code, the buffer list, the initialisation and the ONNX mapping.)
+    /// One kind of layer, and everything the generator knows about it, in one file per kind: how its attribute is read
+    /// (arguments, defaults, diagnostics) into its own spec record, its names, how many parameters and running statistics
+    /// it has, its line in the network explanation, its forward formula, the forward and backward code it emits, its
+    /// buffers, its initialisation and how it maps to ONNX. The network-level parser and emitter walk the layers and ask
+    /// each one's kind; they never switch on the kind. What the analyzers need to know of a kind is in
+    /// src/Shared/LayerFacts.cs, compiled into both. (Not yet here: shapes beyond a width, issue 15's next step.)
     /// </summary>
     internal abstract class Layer
     {
@@ -52,6 +53,26 @@ namespace Unrolled.Generator.Layers
 
         /// <summary>The per-pass buffers it needs besides its output and its gradient (fields of PassBuffers).</summary>
         public virtual IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer) => System.Array.Empty<BufferInfo>();
+
+        /// <summary>How the layer runs in ONNX at inference, as a C# expression of a <c>global::Unrolled.OnnxNode</c> for its
+        /// LayerInfo, or null when it is the identity at inference. <see cref="Onnx"/> writes the expression.</summary>
+        public abstract string? OnnxNode(LayerSpec layer);
+
+        /// <summary><c>new global::Unrolled.OnnxNode("op", tensors, attributes)</c> from C# expressions of the tensors
+        /// (<see cref="OnnxTensor"/>) and attributes.</summary>
+        protected static string Onnx(string op, string[] tensors, params string[] attributes) =>
+            $"new global::Unrolled.OnnxNode(\"{op}\", {Array("OnnxTensor", tensors)}, {Array("OnnxAttribute", attributes)})";
+
+        /// <summary>A tensor of <c>Parameters</c> (or of <c>RunningStatistics</c>) named layer.<paramref name="suffix"/>.</summary>
+        protected static string OnnxTensor(string suffix, bool statistics, int offset, params int[] dimensions) =>
+            $"new global::Unrolled.OnnxTensor(\"{suffix}\", {(statistics ? "true" : "false")}, {Emitter.Int(offset)}, {string.Join(", ", System.Linq.Enumerable.Select(dimensions, Emitter.Int))})";
+
+        protected static string OnnxInt(string name, long value) => $"global::Unrolled.OnnxAttribute.Int(\"{name}\", {value.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
+        protected static string OnnxFloat(string name, double value) => $"global::Unrolled.OnnxAttribute.Float(\"{name}\", {Emitter.DoubleLiteral(value)})";
+
+        private static string Array(string type, string[] items) =>
+            items.Length == 0 ? $"new global::Unrolled.{type}[0]" : $"new global::Unrolled.{type}[] {{ {string.Join(", ", items)} }}";
 
         /// <summary>One English line, e.g. "Dense 784 → 128 (100,480 parameters, Xavier uniform init)".</summary>
         public abstract string Describe(LayerSpec layer);

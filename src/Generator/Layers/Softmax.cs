@@ -16,6 +16,9 @@ namespace Unrolled.Generator.Layers
         /// <summary>Softmax then cross-entropy: ∂L/∂z = (ŷ − y) / m (the lesson §2, quiz 2).</summary>
         public override bool FusesWith(LossKind loss) => loss == LossKind.CrossEntropy;
 
+        /// <summary>ONNX Softmax over the features (axis 1 of [batch × features]).</summary>
+        public override string? OnnxNode(LayerSpec layer) => Onnx("Softmax", new string[0], OnnxInt("axis", 1));
+
         public override string Describe(LayerSpec layer) => $"Softmax over {Int(layer.OutputSize)} outputs";
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = softmax({x}) = e^({x} − max {x}) / Σ e^({x} − max {x})";

@@ -8,9 +8,10 @@ namespace Unrolled
 {
     /// <summary>
     /// Writes a trained network as a standard ONNX model (IR version 8, opset 13) in inference mode, so it can run on
-    /// ONNX Runtime, on servers and on GPUs: Dense → Gemm (W is [units × inputs], hence transB = 1), BatchNorm →
-    /// BatchNormalization with the running statistics, ReLU/LeakyReLU/Sigmoid/Tanh/Softmax → their ONNX operators,
-    /// Dropout → nothing (it is the identity at inference). The input and output have a dynamic batch dimension.
+    /// ONNX Runtime, on servers and on GPUs. Each layer's node comes from its kind in the generator's layer catalogue
+    /// (<see cref="LayerInfo.Onnx"/>: Dense → Gemm with transB = 1, BatchNorm → BatchNormalization with the running
+    /// statistics, the activations → their operators, Dropout → nothing); this class only serialises them. The input and
+    /// output have a dynamic batch dimension.
     /// The protobuf is written by hand (a few dozen lines), so Unrolled needs no protobuf dependency.
     /// </summary>
     public static class OnnxExporter
@@ -31,45 +32,22 @@ namespace Unrolled
             var graph = new Proto();
             string current = inputName;
             var layers = new List<LayerInfo>(network.Layers);
-            int last = layers.FindLastIndex(l => l.Kind != LayerKind.Dropout);
+            int last = layers.FindLastIndex(l => l.Onnx != null);
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerInfo layer = layers[i];
-                if (layer.Kind == LayerKind.Dropout) continue; // the identity at inference
+                if (layer.Onnx is not OnnxNode onnx) continue; // the identity at inference
                 string output = i == last ? outputName : layer.Name;
                 var inputs = new List<string> { current };
-                var node = new Proto();
-                switch (layer.Kind)
+                foreach (OnnxTensor tensor in onnx.Initializers)
                 {
-                    case LayerKind.Dense:
-                        int weights = layer.InputSize * layer.OutputSize;
-                        inputs.Add(Initializer(graph, layer.Name + ".weight", network.Parameters.Slice(layer.ParameterOffset, weights), elementType, layer.OutputSize, layer.InputSize));
-                        if (layer.HasBias)
-                            inputs.Add(Initializer(graph, layer.Name + ".bias", network.Parameters.Slice(layer.ParameterOffset + weights, layer.OutputSize), elementType, layer.OutputSize));
-                        Node(node, "Gemm", layer.Name, inputs, output);
-                        node.Message(5, IntAttribute("transB", 1));
-                        break;
-                    case LayerKind.BatchNorm:
-                        int n = layer.OutputSize;
-                        inputs.Add(Initializer(graph, layer.Name + ".scale", network.Parameters.Slice(layer.ParameterOffset, n), elementType, n));
-                        inputs.Add(Initializer(graph, layer.Name + ".bias", network.Parameters.Slice(layer.ParameterOffset + n, n), elementType, n));
-                        inputs.Add(Initializer(graph, layer.Name + ".mean", network.RunningStatistics.Slice(layer.StatisticsOffset, n), elementType, n));
-                        inputs.Add(Initializer(graph, layer.Name + ".var", network.RunningStatistics.Slice(layer.StatisticsOffset + n, n), elementType, n));
-                        Node(node, "BatchNormalization", layer.Name, inputs, output);
-                        node.Message(5, FloatAttribute("epsilon", layer.Epsilon));
-                        break;
-                    case LayerKind.LeakyReLU:
-                        Node(node, "LeakyRelu", layer.Name, inputs, output);
-                        node.Message(5, FloatAttribute("alpha", layer.Hyperparameter));
-                        break;
-                    case LayerKind.Softmax:
-                        Node(node, "Softmax", layer.Name, inputs, output);
-                        node.Message(5, IntAttribute("axis", 1));
-                        break;
-                    default:
-                        Node(node, layer.Kind == LayerKind.ReLU ? "Relu" : layer.Kind.ToString(), layer.Name, inputs, output);
-                        break;
+                    Span<T> source = tensor.FromStatistics ? network.RunningStatistics : network.Parameters;
+                    inputs.Add(Initializer(graph, layer.Name + "." + tensor.Suffix, source.Slice(tensor.Offset, tensor.Count), elementType, tensor.Dimensions));
                 }
+                var node = new Proto();
+                Node(node, onnx.Op, layer.Name, inputs, output);
+                foreach (OnnxAttribute attribute in onnx.Attributes)
+                    node.Message(5, attribute.IsFloat ? FloatAttribute(attribute.Name, attribute.Number) : IntAttribute(attribute.Name, attribute.Integer));
                 graph.Message(1, node);
                 current = output;
             }
@@ -99,7 +77,7 @@ namespace Unrolled
             node.String(4, op);
         }
 
-        private static string Initializer<T>(Proto graph, string name, Span<T> values, int elementType, params int[] dims) where T : struct
+        private static string Initializer<T>(Proto graph, string name, Span<T> values, int elementType, IReadOnlyList<int> dims) where T : struct
         {
             var tensor = new Proto();
             foreach (int dim in dims) tensor.Varint(1, (ulong)dim);

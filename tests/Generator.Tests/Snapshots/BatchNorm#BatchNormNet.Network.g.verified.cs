@@ -70,11 +70,11 @@ partial class BatchNormNet : global::Unrolled.INetwork<float>
     private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
         global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
         {
-            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (12 parameters, no bias, Xavier uniform init)", 3, 4, 0, 12, 0, 0, 0.0, 0.0, false),
-            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.BatchNorm, "batch_norm_2", "BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics)", 4, 4, 12, 8, 0, 8, 0.9, 1E-05, false),
-            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.ReLU, "relu_3", "ReLU", 4, 4, 20, 0, 8, 0, 0.0, 0.0, false),
-            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dense, "dense_4", "Dense 4 → 3 (15 parameters, Xavier uniform init)", 4, 3, 20, 15, 8, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Softmax, "softmax_5", "Softmax over 3 outputs", 3, 3, 35, 0, 8, 0, 0.0, 0.0, false),
+            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (12 parameters, no bias, Xavier uniform init)", 3, 4, 0, 12, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 4, 3) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.BatchNorm, "batch_norm_2", "BatchNorm over 4 features (ε = 1E-05, momentum = 0.9; 8 parameters, 8 running statistics)", 4, 4, 12, 8, 0, 8, 0.9, 1E-05, false, new global::Unrolled.OnnxNode("BatchNormalization", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("scale", false, 12, 4), new global::Unrolled.OnnxTensor("bias", false, 16, 4), new global::Unrolled.OnnxTensor("mean", true, 0, 4), new global::Unrolled.OnnxTensor("var", true, 4, 4) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Float("epsilon", 1E-05) })),
+            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.ReLU, "relu_3", "ReLU", 4, 4, 20, 0, 8, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Relu", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[0])),
+            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dense, "dense_4", "Dense 4 → 3 (15 parameters, Xavier uniform init)", 4, 3, 20, 15, 8, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 20, 3, 4), new global::Unrolled.OnnxTensor("bias", false, 32, 3) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Softmax, "softmax_5", "Softmax over 3 outputs", 3, 3, 35, 0, 8, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Softmax", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("axis", 1) })),
         });
 
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

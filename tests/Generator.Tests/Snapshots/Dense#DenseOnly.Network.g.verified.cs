@@ -47,8 +47,8 @@ partial class DenseOnly : global::Unrolled.INetwork<float>
     private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
         global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
         {
-            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 2 (8 parameters, He normal init)", 3, 2, 0, 8, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Dense, "dense_2", "Dense 2 → 1 (2 parameters, no bias, Xavier uniform init)", 2, 1, 8, 2, 0, 0, 0.0, 0.0, false),
+            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 2 (8 parameters, He normal init)", 3, 2, 0, 8, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 2, 3), new global::Unrolled.OnnxTensor("bias", false, 6, 2) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Dense, "dense_2", "Dense 2 → 1 (2 parameters, no bias, Xavier uniform init)", 2, 1, 8, 2, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 8, 1, 2) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
         });
 
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

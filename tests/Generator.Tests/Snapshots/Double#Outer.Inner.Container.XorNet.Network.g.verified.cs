@@ -63,10 +63,10 @@ namespace Outer.Inner
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
                 global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
                 {
-                    new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 2 → 3 (9 parameters, Xavier uniform init)", 2, 3, 0, 9, 0, 0, 0.0, 0.0, true),
-                    new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Tanh, "tanh_2", "Tanh", 3, 3, 9, 0, 0, 0, 0.0, 0.0, false),
-                    new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 3 → 1 (4 parameters, Xavier uniform init)", 3, 1, 9, 4, 0, 0, 0.0, 0.0, true),
-                    new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Sigmoid, "sigmoid_4", "Sigmoid", 1, 1, 13, 0, 0, 0, 0.0, 0.0, false),
+                    new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 2 → 3 (9 parameters, Xavier uniform init)", 2, 3, 0, 9, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 3, 2), new global::Unrolled.OnnxTensor("bias", false, 6, 3) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+                    new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Tanh, "tanh_2", "Tanh", 3, 3, 9, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Tanh", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[0])),
+                    new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 3 → 1 (4 parameters, Xavier uniform init)", 3, 1, 9, 4, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 9, 1, 3), new global::Unrolled.OnnxTensor("bias", false, 12, 1) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+                    new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Sigmoid, "sigmoid_4", "Sigmoid", 1, 1, 13, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Sigmoid", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[0])),
                 });
 
             /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

@@ -69,12 +69,12 @@ partial class DropoutNet : global::Unrolled.INetwork<float>
     private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
         global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
         {
-            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (16 parameters, Xavier uniform init)", 3, 4, 0, 16, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.ReLU, "relu_2", "ReLU", 4, 4, 16, 0, 0, 0, 0.0, 0.0, false),
-            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dropout, "dropout_3", "Dropout, p = 0.5 (training only)", 4, 4, 16, 0, 0, 0, 0.5, 0.0, false),
-            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dropout, "dropout_4", "Dropout, p = 0 (training only)", 4, 4, 16, 0, 0, 0, 0.0, 0.0, false),
-            new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Dense, "dense_5", "Dense 4 → 3 (15 parameters, Xavier uniform init)", 4, 3, 16, 15, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(6, global::Unrolled.LayerKind.Softmax, "softmax_6", "Softmax over 3 outputs", 3, 3, 31, 0, 0, 0, 0.0, 0.0, false),
+            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (16 parameters, Xavier uniform init)", 3, 4, 0, 16, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 4, 3), new global::Unrolled.OnnxTensor("bias", false, 12, 4) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.ReLU, "relu_2", "ReLU", 4, 4, 16, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Relu", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[0])),
+            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dropout, "dropout_3", "Dropout, p = 0.5 (training only)", 4, 4, 16, 0, 0, 0, 0.5, 0.0, false, null),
+            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Dropout, "dropout_4", "Dropout, p = 0 (training only)", 4, 4, 16, 0, 0, 0, 0.0, 0.0, false, null),
+            new global::Unrolled.LayerInfo(5, global::Unrolled.LayerKind.Dense, "dense_5", "Dense 4 → 3 (15 parameters, Xavier uniform init)", 4, 3, 16, 15, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 16, 3, 4), new global::Unrolled.OnnxTensor("bias", false, 28, 3) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(6, global::Unrolled.LayerKind.Softmax, "softmax_6", "Softmax over 3 outputs", 3, 3, 31, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Softmax", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("axis", 1) })),
         });
 
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

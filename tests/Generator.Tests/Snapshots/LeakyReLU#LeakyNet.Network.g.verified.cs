@@ -59,10 +59,10 @@ partial class LeakyNet : global::Unrolled.INetwork<float>
     private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
         global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
         {
-            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (16 parameters, Xavier uniform init)", 3, 4, 0, 16, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.LeakyReLU, "leaky_relu_2", "LeakyReLU, slope 0.1", 4, 4, 16, 0, 0, 0, 0.1, 0.0, false),
-            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 4 → 2 (10 parameters, Xavier uniform init)", 4, 2, 16, 10, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.LeakyReLU, "leaky_relu_4", "LeakyReLU, slope 0.3", 2, 2, 26, 0, 0, 0, 0.3, 0.0, false),
+            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 4 (16 parameters, Xavier uniform init)", 3, 4, 0, 16, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 4, 3), new global::Unrolled.OnnxTensor("bias", false, 12, 4) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.LeakyReLU, "leaky_relu_2", "LeakyReLU, slope 0.1", 4, 4, 16, 0, 0, 0, 0.1, 0.0, false, new global::Unrolled.OnnxNode("LeakyRelu", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Float("alpha", 0.1) })),
+            new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 4 → 2 (10 parameters, Xavier uniform init)", 4, 2, 16, 10, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 16, 2, 4), new global::Unrolled.OnnxTensor("bias", false, 24, 2) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.LeakyReLU, "leaky_relu_4", "LeakyReLU, slope 0.3", 2, 2, 26, 0, 0, 0, 0.3, 0.0, false, new global::Unrolled.OnnxNode("LeakyRelu", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Float("alpha", 0.3) })),
         });
 
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

@@ -45,8 +45,8 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
     private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
         global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
         {
-            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 3 (12 parameters, Xavier uniform init)", 3, 3, 0, 12, 0, 0, 0.0, 0.0, true),
-            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Softmax, "softmax_2", "Softmax over 3 outputs", 3, 3, 12, 0, 0, 0, 0.0, 0.0, false),
+            new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 3 → 3 (12 parameters, Xavier uniform init)", 3, 3, 0, 12, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 3, 3), new global::Unrolled.OnnxTensor("bias", false, 9, 3) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+            new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.Softmax, "softmax_2", "Softmax over 3 outputs", 3, 3, 12, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Softmax", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("axis", 1) })),
         });
 
     /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

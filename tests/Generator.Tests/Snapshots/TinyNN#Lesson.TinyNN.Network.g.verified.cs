@@ -61,10 +61,10 @@ namespace Lesson
         private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Unrolled.LayerInfo> s_layers =
             global::System.Array.AsReadOnly(new global::Unrolled.LayerInfo[]
             {
-                new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 784 → 128 (100,480 parameters, Xavier uniform init)", 784, 128, 0, 100480, 0, 0, 0.0, 0.0, true),
-                new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.ReLU, "relu_2", "ReLU", 128, 128, 100480, 0, 0, 0, 0.0, 0.0, false),
-                new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 128 → 10 (1,290 parameters, Xavier uniform init)", 128, 10, 100480, 1290, 0, 0, 0.0, 0.0, true),
-                new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Softmax, "softmax_4", "Softmax over 10 outputs", 10, 10, 101770, 0, 0, 0, 0.0, 0.0, false),
+                new global::Unrolled.LayerInfo(1, global::Unrolled.LayerKind.Dense, "dense_1", "Dense 784 → 128 (100,480 parameters, Xavier uniform init)", 784, 128, 0, 100480, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 0, 128, 784), new global::Unrolled.OnnxTensor("bias", false, 100352, 128) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+                new global::Unrolled.LayerInfo(2, global::Unrolled.LayerKind.ReLU, "relu_2", "ReLU", 128, 128, 100480, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Relu", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[0])),
+                new global::Unrolled.LayerInfo(3, global::Unrolled.LayerKind.Dense, "dense_3", "Dense 128 → 10 (1,290 parameters, Xavier uniform init)", 128, 10, 100480, 1290, 0, 0, 0.0, 0.0, true, new global::Unrolled.OnnxNode("Gemm", new global::Unrolled.OnnxTensor[] { new global::Unrolled.OnnxTensor("weight", false, 100480, 10, 128), new global::Unrolled.OnnxTensor("bias", false, 101760, 10) }, new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("transB", 1) })),
+                new global::Unrolled.LayerInfo(4, global::Unrolled.LayerKind.Softmax, "softmax_4", "Softmax over 10 outputs", 10, 10, 101770, 0, 0, 0, 0.0, 0.0, false, new global::Unrolled.OnnxNode("Softmax", new global::Unrolled.OnnxTensor[0], new global::Unrolled.OnnxAttribute[] { global::Unrolled.OnnxAttribute.Int("axis", 1) })),
             });
 
         /// <summary>The layers in declaration order, as data (kind, shapes, parameter offsets).</summary>

@@ -36,7 +36,7 @@ namespace Unrolled.Generator.Layers
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             string width = Int(layer.OutputSize), x = names.X, y = names.Y;
-            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}), where ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
             w.WriteLine($"global::Unrolled.Kernels.ReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
             w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")});");
         }
@@ -78,7 +78,7 @@ namespace Unrolled.Generator.Layers
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             string width = Int(layer.OutputSize), x = names.X, y = names.Y;
-            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}) = 1 if {x} > 0, else {Number(Slope(layer))}");
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}), where LeakyReLU'({x}) = 1 if {x} > 0, else {Number(Slope(layer))}");
             w.WriteLine($"global::Unrolled.Kernels.LeakyReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
             w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}, {e.Literal(Slope(layer))});");
         }
@@ -133,7 +133,7 @@ namespace Unrolled.Generator.Layers
 
         protected override string Function => "Sigmoid";
 
-        protected override string Derivative(string x, string y) => $"σ'({x}) = {y} · (1 − {y})";
+        protected override string Derivative(string x, string y) => $"σ'({x}), where σ'({x}) = {y} · (1 − {y})";
 
         protected override string InputGradient(Emitter e) => $"delta[i] * output[i] * ({e.Literal(1)} - output[i])";
 
@@ -153,7 +153,7 @@ namespace Unrolled.Generator.Layers
 
         protected override string Function => "Tanh";
 
-        protected override string Derivative(string x, string y) => $"tanh'({x}) = 1 − {y}²";
+        protected override string Derivative(string x, string y) => $"tanh'({x}), where tanh'({x}) = 1 − {y}²";
 
         protected override string InputGradient(Emitter e) => $"delta[i] * ({e.Literal(1)} - output[i] * output[i])";
 

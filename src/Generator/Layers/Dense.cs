@@ -88,8 +88,16 @@ namespace Unrolled.Generator.Layers
         {
             string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
             w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(D(layer).UseBias ? " + b" + k : string.Empty)}.");
-            w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over");
-            w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
+            if (e.Spec.IsDouble)
+            {
+                w.WriteLine("//   Kernels.DenseForward (double) takes each output as one dot product of a row of W with a sample, System.Numerics");
+                w.WriteLine("//   vectors wide: the reference precision, not the fast path.");
+            }
+            else
+            {
+                w.WriteLine("//   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over");
+                w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
+            }
             string bias = D(layer).UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{e.T}>)";
             w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))},");
             w.WriteLine($"    {bias}, {e.Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
@@ -104,9 +112,19 @@ namespace Unrolled.Generator.Layers
             if (D(layer).UseBias) w.WriteLine($"//   ∂L/∂b{k} = Σ_b ∂L/∂{y}[b]");
             if (needInputGradient) w.WriteLine($"//   ∂L/∂{x} = W{k}ᵀ · ∂L/∂{y}");
             else w.WriteLine($"//   ∂L/∂{x} is not needed: no trainable layer comes before.");
-            w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
-            w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
-            string step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (D(layer).UseBias ? "," : ".");
+            string step;
+            if (e.Spec.IsDouble)
+            {
+                w.WriteLine($"//   Kernels.DenseBackward (double) adds, for each sample and unit, δ times the sample's row into ∂W and δ times W{k}'s row");
+                w.WriteLine($"//   into ∂{x} (System.Numerics vectors wide: the reference precision, not the fast path).");
+                step = $"W{k} ← W{k} − η·∂L/∂W{k} follows" + (D(layer).UseBias ? "," : ".");
+            }
+            else
+            {
+                w.WriteLine($"//   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·{x} and ∂{x} = δ·W{k}, accumulating tiles of");
+                w.WriteLine("//   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).");
+                step = $"each ∂W tile leaves the registers as W{k} ← W{k} − η·∂L/∂W{k}" + (D(layer).UseBias ? "," : ".");
+            }
             w.WriteLine(needInputGradient
                 ? $"//   With sgdRate η > 0 (SGD fused in), ∂{x} is formed first, from the old W{k}; then {step}"
                 : $"//   With sgdRate η > 0 (SGD fused in), {step}");

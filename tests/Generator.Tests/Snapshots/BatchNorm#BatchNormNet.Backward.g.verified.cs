@@ -254,7 +254,7 @@ partial class BatchNormNet
             new global::System.Span<float>(s.ga3, 0, m * 4), m, 4, 3, sgdRate);
 
         // Layer 3: ReLU, backward.
-        //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
+        //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2), where ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
         global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 4), new global::System.ReadOnlySpan<float>(s.ga3, 0, m * 4),
             new global::System.Span<float>(s.gn2, 0, m * 4));
 

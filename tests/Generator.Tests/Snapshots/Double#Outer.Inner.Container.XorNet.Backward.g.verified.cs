@@ -234,9 +234,9 @@ namespace Outer.Inner
                 //   ∂L/∂W3 = Σ_b ∂L/∂z3[b] · a2[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z3)
                 //   ∂L/∂b3 = Σ_b ∂L/∂z3[b]
                 //   ∂L/∂a2 = W3ᵀ · ∂L/∂z3
-                //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·a2 and ∂a2 = δ·W3, accumulating tiles of
-                //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
-                //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then each ∂W tile leaves the registers as W3 ← W3 − η·∂L/∂W3,
+                //   Kernels.DenseBackward (double) adds, for each sample and unit, δ times the sample's row into ∂W and δ times W3's row
+                //   into ∂a2 (System.Numerics vectors wide: the reference precision, not the fast path).
+                //   With sgdRate η > 0 (SGD fused in), ∂a2 is formed first, from the old W3; then W3 ← W3 − η·∂L/∂W3 follows,
                 //   and b3 ← b3 − η·∂L/∂b3.
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(s.gz3, 0, m * 1), new global::System.ReadOnlySpan<double>(s.a2, 0, m * 3),
                     new global::System.Span<double>(_parameters, Layer3WeightsOffset, 3), new global::System.Span<double>(_parameters, Layer3BiasOffset, 1),
@@ -244,7 +244,7 @@ namespace Outer.Inner
                     new global::System.Span<double>(s.ga2, 0, m * 3), m, 3, 1, sgdRate);
 
                 // Layer 2: Tanh, backward.
-                //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1) = 1 − a2²
+                //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1), where tanh'(z1) = 1 − a2²
                 {
                     var output = s.a2;
                     var delta = s.ga2;
@@ -257,9 +257,9 @@ namespace Outer.Inner
                 //   ∂L/∂W1 = Σ_b ∂L/∂z1[b] · x[b]ᵀ   (the 1/m of the mean loss is already inside ∂L/∂z1)
                 //   ∂L/∂b1 = Σ_b ∂L/∂z1[b]
                 //   ∂L/∂x is not needed: no trainable layer comes before.
-                //   Kernels.DenseBackward forms these as matrix products, ∂W = δᵀ·x and ∂x = δ·W1, accumulating tiles of
-                //   6 rows × 16 columns in registers over the whole reduction (a broadcast δ times a row of the other factor).
-                //   With sgdRate η > 0 (SGD fused in), each ∂W tile leaves the registers as W1 ← W1 − η·∂L/∂W1,
+                //   Kernels.DenseBackward (double) adds, for each sample and unit, δ times the sample's row into ∂W and δ times W1's row
+                //   into ∂x (System.Numerics vectors wide: the reference precision, not the fast path).
+                //   With sgdRate η > 0 (SGD fused in), W1 ← W1 − η·∂L/∂W1 follows,
                 //   and b1 ← b1 − η·∂L/∂b1.
                 global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<double>(s.gz1, 0, m * 3), new global::System.ReadOnlySpan<double>(s.x, 0, m * 2),
                     new global::System.Span<double>(_parameters, Layer1WeightsOffset, 6), new global::System.Span<double>(_parameters, Layer1BiasOffset, 3),

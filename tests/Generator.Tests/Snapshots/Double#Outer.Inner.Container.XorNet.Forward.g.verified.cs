@@ -87,8 +87,8 @@ namespace Outer.Inner
                 // Layer 1: Dense 2 → 3 (9 parameters, Xavier uniform init).
                 //   z1 = W1·x + b1
                 //   W1 is [3 × 2], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
-                //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
-                //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+                //   Kernels.DenseForward (double) takes each output as one dot product of a row of W with a sample, System.Numerics
+                //   vectors wide: the reference precision, not the fast path.
                 global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 2), new global::System.ReadOnlySpan<double>(_parameters, Layer1WeightsOffset, 6),
                     new global::System.ReadOnlySpan<double>(_parameters, Layer1BiasOffset, 3), new global::System.Span<double>(s.z1, 0, m * 3), m, 2, 3);
 
@@ -104,8 +104,8 @@ namespace Outer.Inner
                 // Layer 3: Dense 3 → 1 (4 parameters, Xavier uniform init).
                 //   z3 = W3·a2 + b3
                 //   W3 is [1 × 3], row-major (unit j's weights are the row W3[j, :]), so for the batch Z = X·W3ᵀ + b3.
-                //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
-                //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+                //   Kernels.DenseForward (double) takes each output as one dot product of a row of W with a sample, System.Numerics
+                //   vectors wide: the reference precision, not the fast path.
                 global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<double>(s.a2, 0, m * 3), new global::System.ReadOnlySpan<double>(_parameters, Layer3WeightsOffset, 3),
                     new global::System.ReadOnlySpan<double>(_parameters, Layer3BiasOffset, 1), new global::System.Span<double>(s.z3, 0, m * 1), m, 3, 1);
 

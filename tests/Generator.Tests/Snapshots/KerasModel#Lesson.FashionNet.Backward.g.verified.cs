@@ -266,7 +266,7 @@ namespace Lesson
             }
 
             // Layer 6: ReLU, backward.
-            //   ∂L/∂z5 = ∂L/∂a6 ⊙ ReLU'(z5) = 1 if z5 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
+            //   ∂L/∂z5 = ∂L/∂a6 ⊙ ReLU'(z5), where ReLU'(z5) = 1 if z5 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
             global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.z5, 0, m * 128), new global::System.ReadOnlySpan<float>(s.ga6, 0, m * 128),
                 new global::System.Span<float>(s.gz5, 0, m * 128));
 
@@ -294,7 +294,7 @@ namespace Lesson
             }
 
             // Layer 3: ReLU, backward.
-            //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
+            //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2), where ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
             global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.n2, 0, m * 256), new global::System.ReadOnlySpan<float>(s.ga3, 0, m * 256),
                 new global::System.Span<float>(s.gn2, 0, m * 256));
 

@@ -223,7 +223,7 @@ partial class LeakyNet
     {
         var s = _train;
         // Layer 4: LeakyReLU, slope 0.3, backward.
-        //   ∂L/∂z3 = ∂L/∂a4 ⊙ LeakyReLU'(z3) = 1 if z3 > 0, else 0.3
+        //   ∂L/∂z3 = ∂L/∂a4 ⊙ LeakyReLU'(z3), where LeakyReLU'(z3) = 1 if z3 > 0, else 0.3
         global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(s.z3, 0, m * 2), new global::System.ReadOnlySpan<float>(s.ga4, 0, m * 2),
             new global::System.Span<float>(s.gz3, 0, m * 2), 0.3f);
 
@@ -241,7 +241,7 @@ partial class LeakyNet
             new global::System.Span<float>(s.ga2, 0, m * 4), m, 4, 2, sgdRate);
 
         // Layer 2: LeakyReLU, slope 0.1, backward.
-        //   ∂L/∂z1 = ∂L/∂a2 ⊙ LeakyReLU'(z1) = 1 if z1 > 0, else 0.1
+        //   ∂L/∂z1 = ∂L/∂a2 ⊙ LeakyReLU'(z1), where LeakyReLU'(z1) = 1 if z1 > 0, else 0.1
         global::Unrolled.Kernels.LeakyReluBackward(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 4), new global::System.ReadOnlySpan<float>(s.ga2, 0, m * 4),
             new global::System.Span<float>(s.gz1, 0, m * 4), 0.1f);
 

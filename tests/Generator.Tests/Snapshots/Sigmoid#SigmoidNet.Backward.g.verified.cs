@@ -240,7 +240,7 @@ partial class SigmoidNet
             new global::System.Span<float>(s.ga2, 0, m * 4), m, 4, 2, sgdRate);
 
         // Layer 2: Sigmoid, backward.
-        //   ∂L/∂z1 = ∂L/∂a2 ⊙ σ'(z1) = a2 · (1 − a2)
+        //   ∂L/∂z1 = ∂L/∂a2 ⊙ σ'(z1), where σ'(z1) = a2 · (1 − a2)
         {
             var output = s.a2;
             var delta = s.ga2;

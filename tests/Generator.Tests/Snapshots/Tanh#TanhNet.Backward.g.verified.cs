@@ -223,7 +223,7 @@ partial class TanhNet
     {
         var s = _train;
         // Layer 4: Tanh, backward.
-        //   ∂L/∂z3 = ∂L/∂a4 ⊙ tanh'(z3) = 1 − a4²
+        //   ∂L/∂z3 = ∂L/∂a4 ⊙ tanh'(z3), where tanh'(z3) = 1 − a4²
         {
             var output = s.a4;
             var delta = s.ga4;
@@ -246,7 +246,7 @@ partial class TanhNet
             new global::System.Span<float>(s.ga2, 0, m * 4), m, 4, 2, sgdRate);
 
         // Layer 2: Tanh, backward.
-        //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1) = 1 − a2²
+        //   ∂L/∂z1 = ∂L/∂a2 ⊙ tanh'(z1), where tanh'(z1) = 1 − a2²
         {
             var output = s.a2;
             var delta = s.ga2;

@@ -256,7 +256,7 @@ namespace Lesson
                 new global::System.Span<float>(s.ga2, 0, m * 128), m, 128, 10, sgdRate);
 
             // Layer 2: ReLU, backward.
-            //   ∂L/∂z1 = ∂L/∂a2 ⊙ ReLU'(z1) = 1 if z1 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
+            //   ∂L/∂z1 = ∂L/∂a2 ⊙ ReLU'(z1), where ReLU'(z1) = 1 if z1 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
             global::Unrolled.Kernels.ReluBackward(new global::System.ReadOnlySpan<float>(s.z1, 0, m * 128), new global::System.ReadOnlySpan<float>(s.ga2, 0, m * 128),
                 new global::System.Span<float>(s.gz1, 0, m * 128));
 

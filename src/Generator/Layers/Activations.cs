@@ -14,40 +14,80 @@ namespace Unrolled.Generator.Layers
         public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Slope, 0, false);
     }
 
-    /// <summary><c>[ReLU]</c>: a = max(0, z), NaN kept (PyTorch's rule), a vector kernel.</summary>
-    internal sealed class ReLU : Layer
+    /// <summary>The piecewise-linear activations, each a vector kernel of the runtime (<c>Kernels.Relu</c>,
+    /// <c>Kernels.LeakyRelu</c>) and its backward twin: a compare and a select per vector, NaN kept as PyTorch keeps it.</summary>
+    internal abstract class Rectifier : Layer
+    {
+        /// <summary>The kernel's name: <c>Kernels.{Kernel}</c> forward, <c>Kernels.{Kernel}Backward</c> backward.</summary>
+        protected abstract string Kernel { get; }
+
+        /// <summary>The forward kernel's rule, for the block's comment.</summary>
+        protected abstract string Rule { get; }
+
+        /// <summary>The derivative's comment after "where …'(z) = ".</summary>
+        protected abstract string Derivative(LayerSpec layer, string x);
+
+        /// <summary>What the rule does with NaN, for the comment.</summary>
+        protected virtual string NaN => "NaN stays NaN";
+
+        /// <summary>The kernels' extra arguments (", α"), or empty.</summary>
+        protected virtual string Arguments(Emitter e, LayerSpec layer) => string.Empty;
+
+        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            w.WriteLine($"//   Kernels.{Kernel} takes a vector at a time, {Rule} as a compare and a select (no branch on each sign; {NaN}).");
+            w.WriteLine($"global::Unrolled.Kernels.{Kernel}({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}{Arguments(e, layer)});");
+        }
+
+        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
+        {
+            string width = Int(layer.OutputSize), x = names.X, y = names.Y;
+            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ {FormulaName}'({x}), where {FormulaName}'({x}) = {Derivative(layer, x)}");
+            w.WriteLine($"global::Unrolled.Kernels.{Kernel}Backward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
+            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}{Arguments(e, layer)});");
+        }
+
+        /// <summary>The attribute's name in formulas (ReLU, LeakyReLU).</summary>
+        private string FormulaName => LayerFacts.Of(Kind).Name;
+    }
+
+    /// <summary><c>[ReLU]</c>: a = max(0, z), NaN kept (PyTorch's rule).</summary>
+    internal sealed class ReLU : Rectifier
     {
         public override LayerKind Kind => LayerKind.ReLU;
 
         public override string Name => "relu";
+
+        protected override string Kernel => "Relu";
+
+        protected override string Rule => "z ≤ 0 ? 0 : z";
+
+        protected override string NaN => "NaN stays NaN, as in PyTorch";
+
+        protected override string Derivative(LayerSpec layer, string x) =>
+            $"1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)";
 
         public override string Describe(LayerSpec layer) => "ReLU";
 
         public override string? OnnxNode(LayerSpec layer) => Onnx("Relu", new string[0]);
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = ReLU({x}) = max(0, {x})";
-
-        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
-        {
-            w.WriteLine("//   Kernels.Relu takes a vector at a time, z ≤ 0 ? 0 : z as a compare and a select (no branch on each sign; NaN stays NaN, as in PyTorch).");
-            w.WriteLine($"global::Unrolled.Kernels.Relu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")});");
-        }
-
-        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
-        {
-            string width = Int(layer.OutputSize), x = names.X, y = names.Y;
-            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ ReLU'({x}), where ReLU'({x}) = 1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)");
-            w.WriteLine($"global::Unrolled.Kernels.ReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
-            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")});");
-        }
     }
 
-    /// <summary><c>[LeakyReLU(slope)]</c>: a = z if z &gt; 0, else α·z, a vector kernel.</summary>
-    internal sealed class LeakyReLU : Layer
+    /// <summary><c>[LeakyReLU(slope)]</c>: a = z if z &gt; 0, else α·z.</summary>
+    internal sealed class LeakyReLU : Rectifier
     {
         public override LayerKind Kind => LayerKind.LeakyReLU;
 
         public override string Name => "leaky_relu";
+
+        protected override string Kernel => "LeakyRelu";
+
+        protected override string Rule => "z > 0 ? z : α·z";
+
+        protected override string Derivative(LayerSpec layer, string x) => $"1 if {x} > 0, else {Number(Slope(layer))}";
+
+        protected override string Arguments(Emitter e, LayerSpec layer) => ", " + e.Literal(Slope(layer));
 
         private static double Slope(LayerSpec layer) => ((LeakyReLUSpec)layer).Slope;
 
@@ -68,20 +108,6 @@ namespace Unrolled.Generator.Layers
         public override string? OnnxNode(LayerSpec layer) => Onnx("LeakyRelu", new string[0], OnnxFloat("alpha", Slope(layer)));
 
         public override string ForwardMath(LayerSpec layer, string y, string x) => $"{y} = {x} if {x} > 0, else {Number(Slope(layer))}·{x}";
-
-        public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
-        {
-            w.WriteLine("//   Kernels.LeakyRelu takes a vector at a time, z > 0 ? z : α·z as a compare and a select (no branch on each sign; NaN stays NaN).");
-            w.WriteLine($"global::Unrolled.Kernels.LeakyRelu({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, {e.Literal(Slope(layer))});");
-        }
-
-        public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
-        {
-            string width = Int(layer.OutputSize), x = names.X, y = names.Y;
-            w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ LeakyReLU'({x}), where LeakyReLU'({x}) = 1 if {x} > 0, else {Number(Slope(layer))}");
-            w.WriteLine($"global::Unrolled.Kernels.LeakyReluBackward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
-            w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}, {e.Literal(Slope(layer))});");
-        }
     }
 
     /// <summary>The element-wise activations computed by a scalar function of <c>Numerics</c> (sigmoid, tanh).</summary>

@@ -166,8 +166,6 @@ namespace Unrolled.Generator
 
             private static Result<NetworkSpec?> Fail(List<DiagnosticInfo> errors) =>
                 new Result<NetworkSpec?>(null, new EquatableArray<DiagnosticInfo>(errors));
-
-            internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         }
     }
 }

@@ -68,9 +68,9 @@ namespace Unrolled
 
         private static byte[] SerializeChecked<T>(INetwork<T> network, string path) where T : struct
         {
-            (LayerInfo? layer, int index) = NonFinite.FirstParameter(network);
+            int index = NonFinite.FirstIndex<T>(network.Parameters);
             if (index >= 0)
-                throw new InvalidOperationException($"Not saved to {path}: {(layer is null ? $"Parameters[{index}]" : NonFinite.DescribeParameter(layer, index))} is " +
+                throw new InvalidOperationException($"Not saved to {path}: {NonFinite.DescribeParameter(network.Layers, index)} is " +
                                                     $"{Scalar<T>.ToDouble(network.Parameters[index]).ToString(CultureInfo.InvariantCulture)}. Save the weights of a finite network (Fit keeps them when training diverges).");
             int statistic = NonFinite.FirstIndex<T>(network.RunningStatistics);
             if (statistic >= 0)
@@ -233,13 +233,8 @@ namespace Unrolled
             {
                 int bad = NonFinite.FirstIndex(values);
                 if (bad >= 0)
-                {
-                    LayerInfo? layer = null;
-                    foreach (LayerInfo l in network.Layers)
-                        if (bad >= l.ParameterOffset && bad < l.ParameterOffset + l.ParameterCount) layer = l;
-                    throw new InvalidDataException($"{path} holds a non-finite parameter: {(layer is null ? $"Parameters[{bad}]" : NonFinite.DescribeParameter(layer, bad))} is " +
+                    throw new InvalidDataException($"{path} holds a non-finite parameter: {NonFinite.DescribeParameter(network.Layers, bad)} is " +
                                                    $"{Scalar<T>.ToDouble(values[bad]).ToString(CultureInfo.InvariantCulture)}. Load it with new WeightsLoadOptions {{ AllowNonFinite = true }} to inspect it.");
-                }
                 int badStatistic = NonFinite.FirstIndex(stats);
                 if (badStatistic >= 0)
                     throw new InvalidDataException($"{path} holds a non-finite running statistic: RunningStatistics[{badStatistic}] is " +

@@ -37,11 +37,21 @@ namespace Unrolled
         public static (LayerInfo? Layer, int Index) FirstParameter<T>(INetwork<T> network) where T : struct
         {
             int index = FirstIndex<T>(network.Parameters);
-            if (index < 0) return (null, -1);
-            foreach (LayerInfo layer in network.Layers)
-                if (index >= layer.ParameterOffset && index < layer.ParameterOffset + layer.ParameterCount) return (layer, index);
-            return (null, index);
+            return (index < 0 ? null : LayerOf(network.Layers, index), index);
         }
+
+        /// <summary>The layer whose parameters include <c>Parameters[index]</c>, or null.</summary>
+        public static LayerInfo? LayerOf(IReadOnlyList<LayerInfo> layers, int index)
+        {
+            foreach (LayerInfo layer in layers)
+                if (index >= layer.ParameterOffset && index < layer.ParameterOffset + layer.ParameterCount) return layer;
+            return null;
+        }
+
+        /// <summary><see cref="DescribeParameter(LayerInfo, int)"/> of the layer holding <c>Parameters[index]</c>, or
+        /// "Parameters[index]" when none does.</summary>
+        public static string DescribeParameter(IReadOnlyList<LayerInfo> layers, int index) =>
+            LayerOf(layers, index) is LayerInfo layer ? DescribeParameter(layer, index) : $"Parameters[{index}]";
 
         /// <summary>"W[3, 17] of dense_1 (θ[1,377])": where a parameter index lies in its layer.</summary>
         public static string DescribeParameter(LayerInfo layer, int index)
@@ -100,7 +110,7 @@ namespace Unrolled
                 return null;
             }
             Culprit = layer;
-            return $"{Where(layer, index)} is {Value(index)} before training started (set by hand, or loaded from a file that held it): " +
+            return $"{Where(index)} is {Value(index)} before training started (set by hand, or loaded from a file that held it): " +
                    "every output it touches is NaN. Reinitialise (InitializeParameters) or load finite weights. Training did not start.";
         }
 
@@ -133,7 +143,7 @@ namespace Unrolled
             if (index >= 0)
             {
                 Culprit = layer;
-                string where = Where(layer, index), value = Value(index);
+                string where = Where(index), value = Value(index);
                 return $"At step {step} {where} was {value}: the previous update overflowed. {Suspect(learningRate)} {Restore()}";
             }
             Culprit = FirstNonFiniteOutput();
@@ -163,7 +173,7 @@ namespace Unrolled
             Culprit = layer;
             if (index < 0)
                 return $"At step {step} the loss became {Value(loss)} though the outputs were finite. {Suspect(learningRate)} Training stopped; the weights are finite.";
-            return $"At step {step} the update made {Where(layer, index)} {Value(index)}. {Suspect(learningRate)} {Restore()}";
+            return $"At step {step} the update made {Where(index)} {Value(index)}. {Suspect(learningRate)} {Restore()}";
         }
 
         private string Restore()
@@ -185,7 +195,7 @@ namespace Unrolled
         private static string Suspect(double learningRate) =>
             $"The learning rate ({F(learningRate)}) is the first suspect: try {F(learningRate / 10)}, clip gradients (ClipNorm), or add BatchNorm.";
 
-        private string Where(LayerInfo? layer, int index) => layer is null ? $"Parameters[{index}]" : NonFinite.DescribeParameter(layer, index);
+        private string Where(int index) => NonFinite.DescribeParameter(_network.Layers, index);
 
         private static string Name(LayerInfo? layer) => layer is null ? "the loss" : $"layer {layer.Name} ({layer.Description})";
 

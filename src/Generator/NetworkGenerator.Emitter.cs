@@ -113,7 +113,7 @@ namespace Unrolled.Generator
 
             /// <summary>The shared (inference) guard of <paramref name="network"/> around <paramref name="body"/>.</summary>
             private static void Inference(SourceWriter w, string network, System.Action body) =>
-                Guarded(w, $"int reading = {network}.EnterInference();", $"{network}.ExitInference(reading);", body);
+                Guarded(w, $"{network}.EnterInference();", $"{network}.ExitInference();", body);
 
             internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

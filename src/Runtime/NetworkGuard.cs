@@ -63,16 +63,15 @@ namespace Unrolled
         }
 
         /// <summary>Starts an inference call: allowed on any number of threads at once, and on the thread that holds the
-        /// network exclusively (Fit's validation); refused while another thread holds it. Returns a token for
-        /// <see cref="ExitInference"/>.</summary>
-        public int EnterInference()
+        /// network exclusively (Fit's validation); refused while another thread holds it. End it with <see cref="ExitInference"/>.</summary>
+        public void EnterInference()
         {
             Interlocked.Increment(ref _readers);
             int owner = Volatile.Read(ref _owner);
             if (owner == 0 || owner == Environment.CurrentManagedThreadId) // the owner's own inference: Fit's validation
             {
-                Kernels.EnterCaller();
-                return 1;
+                Kernels.EnterCaller(); // counted once per thread, however calls nest
+                return;
             }
             Interlocked.Decrement(ref _readers);
             throw new InvalidOperationException(
@@ -80,10 +79,10 @@ namespace Unrolled
                 "so its weights are changing. Serve a copy (Clone(), or CopyParametersFrom into a spare instance) while you train.");
         }
 
-        /// <summary>Ends an inference call started with <paramref name="token"/>.</summary>
-        public void ExitInference(int token)
+        /// <summary>Ends an inference call.</summary>
+        public void ExitInference()
         {
-            if (token == 1) Kernels.ExitCaller();
+            Kernels.ExitCaller();
             Interlocked.Decrement(ref _readers);
         }
     }

@@ -226,10 +226,10 @@ namespace Unrolled.Runtime.Tests
             using var done = new ManualResetEventSlim();
             var reader = new Thread(() =>
             {
-                int reading = net.Guard.EnterInference(); // what Forward does for the length of a call
+                net.Guard.EnterInference(); // what Forward does for the length of a call
                 inferring.Set();
                 done.Wait();
-                net.Guard.ExitInference(reading);
+                net.Guard.ExitInference();
             });
             reader.Start();
             inferring.Wait();

@@ -54,14 +54,14 @@ namespace Unrolled
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             byte[] content;
-            int reading = network.Guard.EnterInference(); // a consistent set of weights: refused while another thread trains the network
+            network.Guard.EnterInference(); // a consistent set of weights: refused while another thread trains the network
             try
             {
                 content = SerializeChecked(network, path);
             }
             finally
             {
-                network.Guard.ExitInference(reading);
+                network.Guard.ExitInference();
             }
             AtomicFile.WriteAllBytes(path, content);
         }

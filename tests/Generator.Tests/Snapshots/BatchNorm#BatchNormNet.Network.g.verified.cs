@@ -144,7 +144,7 @@ partial class BatchNormNet : global::Unrolled.INetwork<float>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public BatchNormNet Clone()
     {
-        int reading = _guard.EnterInference();
+        _guard.EnterInference();
         try
         {
             var copy = (BatchNormNet)MemberwiseClone();
@@ -158,7 +158,7 @@ partial class BatchNormNet : global::Unrolled.INetwork<float>
         }
         finally
         {
-            _guard.ExitInference(reading);
+            _guard.ExitInference();
         }
     }
 
@@ -175,7 +175,7 @@ partial class BatchNormNet : global::Unrolled.INetwork<float>
         int token = _guard.EnterExclusive("CopyParametersFrom");
         try
         {
-            int reading = source._guard.EnterInference();
+            source._guard.EnterInference();
             try
             {
                 global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -184,7 +184,7 @@ partial class BatchNormNet : global::Unrolled.INetwork<float>
             }
             finally
             {
-                source._guard.ExitInference(reading);
+                source._guard.ExitInference();
             }
         }
         finally

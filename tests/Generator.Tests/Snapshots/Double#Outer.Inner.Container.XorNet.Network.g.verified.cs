@@ -136,7 +136,7 @@ namespace Outer.Inner
             [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
             public XorNet Clone()
             {
-                int reading = _guard.EnterInference();
+                _guard.EnterInference();
                 try
                 {
                     var copy = (XorNet)MemberwiseClone();
@@ -150,7 +150,7 @@ namespace Outer.Inner
                 }
                 finally
                 {
-                    _guard.ExitInference(reading);
+                    _guard.ExitInference();
                 }
             }
 
@@ -167,7 +167,7 @@ namespace Outer.Inner
                 int token = _guard.EnterExclusive("CopyParametersFrom");
                 try
                 {
-                    int reading = source._guard.EnterInference();
+                    source._guard.EnterInference();
                     try
                     {
                         global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -176,7 +176,7 @@ namespace Outer.Inner
                     }
                     finally
                     {
-                        source._guard.ExitInference(reading);
+                        source._guard.ExitInference();
                     }
                 }
                 finally

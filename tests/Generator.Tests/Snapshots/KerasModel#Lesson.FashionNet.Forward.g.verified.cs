@@ -24,7 +24,7 @@ namespace Lesson
                 throw new global::System.ArgumentException("Expected " + CountOf(batchSize * OutputSize, "output") + " (" + CountOf(batchSize, "sample") + " × " + OutputSize + "), got " + outputs.Length + ".", nameof(outputs));
             // Thread-safe: the weights are only read, and the layer outputs go to this thread's own buffers (t_inference),
             // allocated on its first call; the guard refuses the call while another thread trains or loads this network.
-            int reading = _guard.EnterInference();
+            _guard.EnterInference();
             try
             {
                 var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
@@ -37,7 +37,7 @@ namespace Lesson
             }
             finally
             {
-                _guard.ExitInference(reading);
+                _guard.ExitInference();
             }
         }
 

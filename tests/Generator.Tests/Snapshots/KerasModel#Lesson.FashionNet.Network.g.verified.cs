@@ -176,7 +176,7 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public FashionNet Clone()
         {
-            int reading = _guard.EnterInference();
+            _guard.EnterInference();
             try
             {
                 var copy = (FashionNet)MemberwiseClone();
@@ -190,7 +190,7 @@ namespace Lesson
             }
             finally
             {
-                _guard.ExitInference(reading);
+                _guard.ExitInference();
             }
         }
 
@@ -207,7 +207,7 @@ namespace Lesson
             int token = _guard.EnterExclusive("CopyParametersFrom");
             try
             {
-                int reading = source._guard.EnterInference();
+                source._guard.EnterInference();
                 try
                 {
                     global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -216,7 +216,7 @@ namespace Lesson
                 }
                 finally
                 {
-                    source._guard.ExitInference(reading);
+                    source._guard.ExitInference();
                 }
             }
             finally

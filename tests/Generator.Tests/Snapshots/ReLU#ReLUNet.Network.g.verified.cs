@@ -126,7 +126,7 @@ partial class ReLUNet : global::Unrolled.INetwork<float>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public ReLUNet Clone()
     {
-        int reading = _guard.EnterInference();
+        _guard.EnterInference();
         try
         {
             var copy = (ReLUNet)MemberwiseClone();
@@ -140,7 +140,7 @@ partial class ReLUNet : global::Unrolled.INetwork<float>
         }
         finally
         {
-            _guard.ExitInference(reading);
+            _guard.ExitInference();
         }
     }
 
@@ -157,7 +157,7 @@ partial class ReLUNet : global::Unrolled.INetwork<float>
         int token = _guard.EnterExclusive("CopyParametersFrom");
         try
         {
-            int reading = source._guard.EnterInference();
+            source._guard.EnterInference();
             try
             {
                 global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -166,7 +166,7 @@ partial class ReLUNet : global::Unrolled.INetwork<float>
             }
             finally
             {
-                source._guard.ExitInference(reading);
+                source._guard.ExitInference();
             }
         }
         finally

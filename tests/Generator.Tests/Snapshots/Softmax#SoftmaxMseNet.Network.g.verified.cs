@@ -116,7 +116,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public SoftmaxMseNet Clone()
     {
-        int reading = _guard.EnterInference();
+        _guard.EnterInference();
         try
         {
             var copy = (SoftmaxMseNet)MemberwiseClone();
@@ -130,7 +130,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
         }
         finally
         {
-            _guard.ExitInference(reading);
+            _guard.ExitInference();
         }
     }
 
@@ -147,7 +147,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
         int token = _guard.EnterExclusive("CopyParametersFrom");
         try
         {
-            int reading = source._guard.EnterInference();
+            source._guard.EnterInference();
             try
             {
                 global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -156,7 +156,7 @@ partial class SoftmaxMseNet : global::Unrolled.INetwork<float>
             }
             finally
             {
-                source._guard.ExitInference(reading);
+                source._guard.ExitInference();
             }
         }
         finally

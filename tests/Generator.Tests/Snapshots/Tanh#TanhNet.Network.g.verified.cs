@@ -132,7 +132,7 @@ partial class TanhNet : global::Unrolled.INetwork<float>
     [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
     public TanhNet Clone()
     {
-        int reading = _guard.EnterInference();
+        _guard.EnterInference();
         try
         {
             var copy = (TanhNet)MemberwiseClone();
@@ -146,7 +146,7 @@ partial class TanhNet : global::Unrolled.INetwork<float>
         }
         finally
         {
-            _guard.ExitInference(reading);
+            _guard.ExitInference();
         }
     }
 
@@ -163,7 +163,7 @@ partial class TanhNet : global::Unrolled.INetwork<float>
         int token = _guard.EnterExclusive("CopyParametersFrom");
         try
         {
-            int reading = source._guard.EnterInference();
+            source._guard.EnterInference();
             try
             {
                 global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -172,7 +172,7 @@ partial class TanhNet : global::Unrolled.INetwork<float>
             }
             finally
             {
-                source._guard.ExitInference(reading);
+                source._guard.ExitInference();
             }
         }
         finally

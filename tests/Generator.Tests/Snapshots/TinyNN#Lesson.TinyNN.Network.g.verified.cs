@@ -134,7 +134,7 @@ namespace Lesson
         [global::System.CodeDom.Compiler.GeneratedCode("Unrolled.Generator", "0.1.0.0")]
         public TinyNN Clone()
         {
-            int reading = _guard.EnterInference();
+            _guard.EnterInference();
             try
             {
                 var copy = (TinyNN)MemberwiseClone();
@@ -148,7 +148,7 @@ namespace Lesson
             }
             finally
             {
-                _guard.ExitInference(reading);
+                _guard.ExitInference();
             }
         }
 
@@ -165,7 +165,7 @@ namespace Lesson
             int token = _guard.EnterExclusive("CopyParametersFrom");
             try
             {
-                int reading = source._guard.EnterInference();
+                source._guard.EnterInference();
                 try
                 {
                     global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
@@ -174,7 +174,7 @@ namespace Lesson
                 }
                 finally
                 {
-                    source._guard.ExitInference(reading);
+                    source._guard.ExitInference();
                 }
             }
             finally

@@ -12,11 +12,12 @@ namespace Unrolled.Analyzers
     /// <summary>A [Network] class as the analyzers see it: its layers in source order, their widths, and its loss.</summary>
     internal sealed class NetworkModel
     {
-        private NetworkModel(INamedTypeSymbol type, List<LayerAttribute> layers, int[] widths, int loss)
+        private NetworkModel(INamedTypeSymbol type, List<LayerAttribute> layers, Shape[] shapes, int loss)
         {
             Type = type;
             Layers = layers;
-            Widths = widths;
+            Shapes = shapes;
+            Widths = Array.ConvertAll(shapes, shape => shape.Size);
             Loss = loss;
         }
 
@@ -25,7 +26,9 @@ namespace Unrolled.Analyzers
         /// <summary>Layer attributes in source order.</summary>
         public List<LayerAttribute> Layers { get; }
 
-        /// <summary>Output width of each layer.</summary>
+        /// <summary>Output shape of each layer, and its values per sample.</summary>
+        public Shape[] Shapes { get; }
+
         public int[] Widths { get; }
 
         /// <summary>Unrolled.Loss as an int: 0 cross-entropy, 1 binary cross-entropy, 2 mean squared error.</summary>
@@ -48,17 +51,38 @@ namespace Unrolled.Analyzers
             List<LayerAttribute> layers = LayerAttributes.InSourceOrder(type, cancellationToken);
             if (layers.Count == 0 || LayerAttributes.DeclarationCount(layers) > 1 || layers.Any(l => !Valid(l.Data) || l.Syntax is null)) return null;
 
-            int width = network.ConstructorArguments[0].Value is int inputs ? inputs : 1;
-            var widths = new int[layers.Count];
+            var shapes = new Shape[layers.Count];
+            Shape shape = InputShape(network);
             for (int i = 0; i < layers.Count; i++)
             {
-                if (layers[i].Kind == LayerKind.Dense && layers[i].Data.ConstructorArguments[0].Value is int units) width = units;
-                widths[i] = width;
+                shape = OutputShape(layers[i], shape);
+                shapes[i] = shape;
             }
             int loss = 0;
             foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
                 if (argument.Key == "Loss" && argument.Value.Value is int value) loss = value;
-            return new NetworkModel(type, layers, widths, loss);
+            return new NetworkModel(type, layers, shapes, loss);
+        }
+
+        /// <summary>[Network(inputs)] or [Network(channels, height, width)]; out-of-range sizes (the generator's UNR0002) read as 1.</summary>
+        private static Shape InputShape(AttributeData network)
+        {
+            int Dimension(int i) => network.ConstructorArguments.Length > i && network.ConstructorArguments[i].Value is int value ? Math.Max(value, 1) : 1;
+            return network.ConstructorArguments.Length == 3 ? Shape.Image(Dimension(0), Dimension(1), Dimension(2)) : Shape.Features(Dimension(0));
+        }
+
+        /// <summary>The shape a layer gives; a layer on the wrong rank (the generator's UNR0011/UNR0012) reads as if it took it.</summary>
+        private static Shape OutputShape(LayerAttribute layer, Shape input)
+        {
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    return Shape.Features(layer.Data.ConstructorArguments.Length > 0 && layer.Data.ConstructorArguments[0].Value is int units ? Math.Max(units, 1) : 1);
+                case LayerKind.Flatten:
+                    return input.Flattened;
+                default:
+                    return input;
+            }
         }
 
         private static bool Valid(AttributeData data) =>

@@ -133,18 +133,24 @@ namespace Unrolled.CodeFixes
     }
 
     /// <summary>Inserts [ReLU] between two Dense layers, after the first one's BatchNorm and before its Dropout (UNR0107),
-    /// or appends [Softmax] (UNR0103).</summary>
+    /// appends [Softmax] (UNR0103), or inserts [Flatten] before a Dense or Softmax on an image (UNR0011, the generator's).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp), Shared]
     public sealed class InsertLayerCodeFixer : LayerCodeFixer
     {
+        /// <summary>UNR0011 is reported by the generator: its ID, not its descriptor, is what the fixer knows.</summary>
+        private const string NeedsFeatures = "UNR0011";
+
         /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DenseAfterDense.Id, CrossEntropyWithoutSoftmax.Id);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DenseAfterDense.Id, CrossEntropyWithoutSoftmax.Id, NeedsFeatures);
 
         private protected override string? Title(Diagnostic diagnostic, AttributeSyntax layer) =>
-            diagnostic.Id == DenseAfterDense.Id ? "Insert [ReLU] between the Dense layers" : "Append [Softmax]";
+            diagnostic.Id == NeedsFeatures ? $"Insert [Flatten] before [{Name(layer)}]"
+            : diagnostic.Id == DenseAfterDense.Id ? "Insert [ReLU] between the Dense layers"
+            : "Append [Softmax]";
 
         internal override SyntaxNode Fix(SyntaxNode root, ClassDeclarationSyntax declaration, List<AttributeSyntax> layers, int index, Diagnostic diagnostic)
         {
+            if (diagnostic.Id == NeedsFeatures) return LayerSyntax.Insert(root, declaration, layers[index], "Flatten", after: false);
             if (diagnostic.Id != DenseAfterDense.Id) return LayerSyntax.Insert(root, declaration, layers[index], "Softmax", after: true);
             int target = Target(diagnostic, index);
             return LayerSyntax.Insert(root, declaration, layers[target >= 0 && target <= index ? target : index], "ReLU", after: false);

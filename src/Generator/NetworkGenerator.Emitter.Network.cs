@@ -50,13 +50,23 @@ namespace Unrolled.Generator
                 w.WriteLine("/// <remarks>");
                 w.WriteLine("/// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>");
                 w.WriteLine("/// <code>");
-                w.WriteLine($"/// ○ Input x: {Int(_spec.InputSize)} features per sample; a batch is m samples, sample-major.<br/>");
+                w.WriteLine(_spec.Input.IsImage
+                    ? $"/// ○ Input x: {_spec.Input} (channels × height × width, {Int(_spec.InputSize)} values, channel-major) per sample; a batch is m samples, sample-major.<br/>"
+                    : $"/// ○ Input x: {Int(_spec.InputSize)} features per sample; a batch is m samples, sample-major.<br/>");
                 foreach (LayerSpec layer in _spec.Layers)
                     w.WriteLine($"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
                 w.WriteLine($"/// ○ Loss: {Xml(LossMath())}; {Xml(LossStart())}.<br/>");
                 w.WriteLine($"/// ○ Totals: {Grouped(_spec.ParameterCount)} trainable parameters, {Grouped(_spec.StatisticsCount)} non-trainable.<br/>");
                 w.WriteLine("/// </code>");
                 w.WriteLine("/// </remarks>");
+            }
+
+            /// <summary>LayerInfo's shape arguments, written only for an image shape (features are its default).</summary>
+            private static string ShapeArguments(LayerSpec layer)
+            {
+                string Shape(Shape shape) => $"new global::Unrolled.TensorShape({Int(shape.Channels)}, {Int(shape.Height)}, {Int(shape.Width)})";
+                return (layer.Input.IsImage ? ", inputShape: " + Shape(layer.Input) : string.Empty)
+                     + (layer.Output.IsImage ? ", outputShape: " + Shape(layer.Output) : string.Empty);
             }
 
             private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
@@ -67,8 +77,18 @@ namespace Unrolled.Generator
             {
                 string t = _t;
                 w.WriteLine("// ── Shapes ──────────────────────────────────────────────────────────────────────");
-                w.WriteLine("/// <summary>Input features per sample.</summary>");
-                w.WriteLine($"public const int InputSize = {Int(_spec.InputSize)};");
+                if (_spec.Input.IsImage)
+                {
+                    w.WriteLine($"/// <summary>Input values per sample: {_spec.Input} (channels × height × width), channel-major.</summary>");
+                    w.WriteLine($"public const int InputSize = {Int(_spec.InputSize)};");
+                    w.WriteLine("/// <summary>Input channels, height and width: value c·H·W + h·W + w of a sample is channel c, row h, column w.</summary>");
+                    w.WriteLine($"public const int InputChannels = {Int(_spec.Input.Channels)}, InputHeight = {Int(_spec.Input.Height)}, InputWidth = {Int(_spec.Input.Width)};");
+                }
+                else
+                {
+                    w.WriteLine("/// <summary>Input features per sample.</summary>");
+                    w.WriteLine($"public const int InputSize = {Int(_spec.InputSize)};");
+                }
                 w.WriteLine("/// <summary>Outputs per sample (the last layer's width).</summary>");
                 w.WriteLine($"public const int OutputSize = {Int(_spec.OutputSize)};");
                 w.WriteLine("/// <summary>Trainable parameters: the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.</summary>");
@@ -85,7 +105,9 @@ namespace Unrolled.Generator
                 {
                     w.WriteLine();
                     w.WriteLine($"// Layer {Int(layer.Index)}: {layer.Type.Describe(layer)}");
-                    w.WriteLine($"/// <summary>Output width of layer {Int(layer.Index)} ({layer.Type.Name}).</summary>");
+                    w.WriteLine(layer.Output.IsImage
+                        ? $"/// <summary>Output values per sample of layer {Int(layer.Index)} ({layer.Type.Name}): {layer.Output}, channel-major.</summary>"
+                        : $"/// <summary>Output width of layer {Int(layer.Index)} ({layer.Type.Name}).</summary>");
                     w.WriteLine($"public const int {Const(layer, "Size")} = {Int(layer.OutputSize)};");
                     layer.Type.WriteConstants(w, layer);
                 }
@@ -99,7 +121,7 @@ namespace Unrolled.Generator
                     w.WriteLine($"        new global::Unrolled.LayerInfo({Int(layer.Index)}, global::Unrolled.LayerKind.{layer.Kind}, \"{layer.Type.Name}_{Int(layer.Index)}\", " +
                                 $"\"{layer.Type.Describe(layer)}\", {Int(layer.InputSize)}, {Int(layer.OutputSize)}, {Int(layer.ParameterOffset)}, {Int(layer.ParameterCount)}, " +
                                 $"{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsCount)}, {DoubleLiteral(layer.InfoArguments.Hyperparameter)}, {DoubleLiteral(layer.InfoArguments.Epsilon)}, {(layer.InfoArguments.HasBias ? "true" : "false")}, " +
-                                $"{layer.Type.OnnxNode(layer) ?? "null"}),");
+                                $"{layer.Type.OnnxNode(layer) ?? "null"}{ShapeArguments(layer)}),");
                 }
                 w.WriteLine("    });");
                 w.WriteLine();
@@ -107,7 +129,9 @@ namespace Unrolled.Generator
                 w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<global::Unrolled.LayerInfo> Layers => s_layers;");
                 w.WriteLine();
                 w.WriteLine("/// <summary>A Keras-style summary: one row per layer (output shape, parameters), then the trainable and non-trainable totals.</summary>");
-                w.WriteLine($"public static string Summary() => global::Unrolled.NetworkSummary.Format(\"{_spec.TypeName}\", InputSize, s_layers);");
+                w.WriteLine(_spec.Input.IsImage
+                    ? $"public static string Summary() => global::Unrolled.NetworkSummary.Format(\"{_spec.TypeName}\", new global::Unrolled.TensorShape(InputChannels, InputHeight, InputWidth), s_layers);"
+                    : $"public static string Summary() => global::Unrolled.NetworkSummary.Format(\"{_spec.TypeName}\", InputSize, s_layers);");
 
                 w.WriteLine();
                 w.WriteLine("// ── State: flat parameter and gradient buffers, running statistics, per-batch buffers ─────");

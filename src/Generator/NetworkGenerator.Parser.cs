@@ -41,8 +41,28 @@ namespace Unrolled.Generator
                 AttributeData network = context.Attributes[0];
                 if (HasCompileErrors(network)) return Fail(errors);
                 SyntaxNode? networkSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
-                int inputs = (int)network.ConstructorArguments[0].Value!;
-                if (inputs < 1) errors.Add(DiagnosticInfo.Create(InputSizeOutOfRange, networkSyntax, inputs, name));
+                ImmutableArray<TypedConstant> dimensions = network.ConstructorArguments;
+                Shape input;
+                if (dimensions.Length == 3)
+                {
+                    int channels = (int)dimensions[0].Value!, height = (int)dimensions[1].Value!, width = (int)dimensions[2].Value!;
+                    if (channels < 1 || height < 1 || width < 1)
+                        errors.Add(DiagnosticInfo.Create(InputSizeOutOfRange, networkSyntax,
+                            string.Format(CultureInfo.InvariantCulture, "{0}×{1}×{2}", channels, height, width), name));
+                    input = Shape.Image(Math.Max(channels, 1), Math.Max(height, 1), Math.Max(width, 1));
+                    if (input.SizeUnchecked > MaxParameters)
+                    {
+                        errors.Add(DiagnosticInfo.Create(NetworkTooLarge, networkSyntax, name,
+                            string.Format(CultureInfo.InvariantCulture, "its input has {0:N0} values per sample, above the limit of {1:N0}", input.SizeUnchecked, MaxParameters)));
+                        return Fail(errors);
+                    }
+                }
+                else
+                {
+                    int inputs = (int)dimensions[0].Value!;
+                    if (inputs < 1) errors.Add(DiagnosticInfo.Create(InputSizeOutOfRange, networkSyntax, inputs, name));
+                    input = Shape.Features(Math.Max(inputs, 1));
+                }
 
                 LossKind loss = LossKind.CrossEntropy;
                 bool isDouble = false;
@@ -82,7 +102,7 @@ namespace Unrolled.Generator
                         $"it has {layerAttributes.Count} layers and the limit is {MaxLayers}; one block per layer is emitted, so the generated file and build time grow with depth"));
 
                 var layers = new List<LayerSpec>();
-                int width = Math.Max(inputs, 1);
+                Shape shape = input;
                 long parameterOffset = 0;
                 int statisticsOffset = 0;
                 bool trainable = false;
@@ -92,7 +112,17 @@ namespace Unrolled.Generator
                     AttributeSyntax? syntax = attribute.Syntax;
                     if (HasCompileErrors(data)) return Fail(errors);
                     int index = layers.Count + 1;
-                    LayerSpec layer = Catalogue.Of(attribute.Kind).Parse(new LayerArguments(attribute.Kind, data, syntax, index, width,
+                    switch (LayerFacts.Of(attribute.Kind).Takes)
+                    {
+                        case InputRank.Features when shape.IsImage:
+                            errors.Add(DiagnosticInfo.Create(NeedsFeatures, syntax?.GetLocation() ?? identifier, index, name, attribute.Name, shape));
+                            shape = shape.Flattened; // as if the [Flatten] were there, so later layers are still checked
+                            break;
+                        case InputRank.Image when !shape.IsImage:
+                            errors.Add(DiagnosticInfo.Create(NeedsImage, syntax?.GetLocation() ?? identifier, index, name, attribute.Name, shape));
+                            return Fail(errors); // no height or width to check the later windows against
+                    }
+                    LayerSpec layer = Catalogue.Of(attribute.Kind).Parse(new LayerArguments(attribute.Kind, data, syntax, index, shape,
                         (int)Math.Min(parameterOffset, int.MaxValue), statisticsOffset, name, errors));
                     long parameters = layer.Type.ParameterCountUnchecked(layer);
                     trainable |= parameters > 0;
@@ -106,7 +136,7 @@ namespace Unrolled.Generator
                     }
                     parameterOffset += parameters;
                     statisticsOffset += layer.StatisticsCount;
-                    width = layer.OutputSize;
+                    shape = layer.Output;
                     layers.Add(layer);
                 }
 
@@ -118,7 +148,7 @@ namespace Unrolled.Generator
                     containing.Insert(0, new TypeShell(KeywordOf(outer), outer.Name));
                 string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
 
-                var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, inputs, loss, isDouble, seed,
+                var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, input, loss, isDouble, seed,
                     new EquatableArray<LayerSpec>(layers));
                 return new Result<NetworkSpec?>(spec, default);
             }

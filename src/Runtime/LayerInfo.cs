@@ -1,3 +1,5 @@
+using System;
+
 namespace Unrolled
 {
     /// <summary>The kind of a layer in a generated network.</summary>
@@ -19,6 +21,8 @@ namespace Unrolled
         BatchNorm,
         /// <summary><see cref="DropoutAttribute"/>.</summary>
         Dropout,
+        /// <summary><see cref="FlattenAttribute"/>.</summary>
+        Flatten,
     }
 
     /// <summary>
@@ -28,11 +32,17 @@ namespace Unrolled
     public sealed class LayerInfo
     {
         /// <summary>Creates a layer description (called by generated code). <c>hyperparameter</c> is the LeakyReLU slope,
-        /// Dropout rate or BatchNorm momentum, <c>epsilon</c> the BatchNorm ε (0 for other layers).</summary>
+        /// Dropout rate or BatchNorm momentum, <c>epsilon</c> the BatchNorm ε (0 for other layers). The shapes default to
+        /// <paramref name="inputSize"/> and <paramref name="outputSize"/> features; a rank-3 shape must hold as many values.</summary>
         public LayerInfo(int index, LayerKind kind, string name, string description, int inputSize, int outputSize,
             int parameterOffset, int parameterCount, int statisticsOffset, int statisticsCount,
-            double hyperparameter = 0, double epsilon = 0, bool hasBias = false, OnnxNode? onnx = null)
+            double hyperparameter = 0, double epsilon = 0, bool hasBias = false, OnnxNode? onnx = null,
+            TensorShape? inputShape = null, TensorShape? outputShape = null)
         {
+            InputShape = inputShape ?? TensorShape.Features(inputSize);
+            OutputShape = outputShape ?? TensorShape.Features(outputSize);
+            if (InputShape.Size != inputSize || OutputShape.Size != outputSize)
+                throw new ArgumentException($"Layer {name}: the shapes {InputShape} → {OutputShape} do not hold {inputSize} → {outputSize} values.");
             Onnx = onnx;
             Hyperparameter = hyperparameter;
             Epsilon = epsilon;
@@ -61,10 +71,16 @@ namespace Unrolled
         /// <summary>One line in English, e.g. <c>Dense 784 → 128 (100,480 parameters)</c>.</summary>
         public string Description { get; }
 
-        /// <summary>Features per sample entering the layer.</summary>
+        /// <summary>Values per sample entering the layer (C·H·W for an image).</summary>
         public int InputSize { get; }
 
-        /// <summary>Features per sample leaving the layer.</summary>
+        /// <summary>The shape of a sample entering the layer: features, or channels × height × width.</summary>
+        public TensorShape InputShape { get; }
+
+        /// <summary>The shape of a sample leaving the layer.</summary>
+        public TensorShape OutputShape { get; }
+
+        /// <summary>Values per sample leaving the layer.</summary>
         public int OutputSize { get; }
 
         /// <summary>Offset of the layer's first trainable parameter in <c>Parameters</c>.</summary>

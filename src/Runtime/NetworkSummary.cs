@@ -12,18 +12,24 @@ namespace Unrolled
         /// The table Keras prints: one row per layer with its output shape and parameter count, then the totals.
         /// As in Keras, BatchNorm's running mean and variance count as non-trainable parameters.
         /// </summary>
-        public static string Format(string name, int inputSize, IReadOnlyList<LayerInfo> layers)
+        public static string Format(string name, int inputSize, IReadOnlyList<LayerInfo> layers) => Format(name, TensorShape.Features(inputSize), layers);
+
+        /// <summary>The table for a network whose input is <paramref name="input"/>; shapes are channels first, (None, C, H, W),
+        /// as PyTorch and ONNX lay them out (Keras' default is channels last), which the header says when an image shape appears.</summary>
+        public static string Format(string name, TensorShape input, IReadOnlyList<LayerInfo> layers)
         {
             if (layers is null) throw new ArgumentNullException(nameof(layers));
             var rows = new List<(string Layer, string Shape, string Parameters)> { ("Layer (type)", "Output Shape", "Param #") };
-            rows.Add(("input (Input)", Shape(inputSize), "0"));
+            rows.Add(("input (Input)", input.ToBatchString(), "0"));
+            bool images = input.Rank == 3;
             long trainable = 0, nonTrainable = 0;
             foreach (LayerInfo layer in layers)
             {
                 int parameters = layer.ParameterCount + layer.StatisticsCount;
                 trainable += layer.ParameterCount;
                 nonTrainable += layer.StatisticsCount;
-                rows.Add(($"{layer.Name} ({layer.Kind})", Shape(layer.OutputSize), Grouped(parameters)));
+                rows.Add(($"{layer.Name} ({layer.Kind})", layer.OutputShape.ToBatchString(), Grouped(parameters)));
+                images |= layer.OutputShape.Rank == 3;
             }
 
             int first = 0, second = 0, third = 0;
@@ -35,7 +41,9 @@ namespace Unrolled
             }
             string rule = new string('─', first + second + third + 8);
             var text = new StringBuilder();
-            text.Append("Model: \"").Append(name).Append("\"\n").Append(rule).Append('\n');
+            text.Append("Model: \"").Append(name).Append("\"\n");
+            if (images) text.Append("Shapes are channels first: (None = the batch, channels, height, width).\n");
+            text.Append(rule).Append('\n');
             for (int i = 0; i < rows.Count; i++)
             {
                 (string layer, string shape, string parameters) = rows[i];
@@ -48,8 +56,6 @@ namespace Unrolled
             text.Append(" Non-trainable params: ").Append(Grouped(nonTrainable)).Append('\n');
             return text.ToString();
         }
-
-        private static string Shape(int width) => "(None, " + width.ToString(CultureInfo.InvariantCulture) + ")";
 
         private static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     }

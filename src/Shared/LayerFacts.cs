@@ -10,8 +10,9 @@ namespace Unrolled.Shared
     internal sealed class LayerFacts
     {
         private LayerFacts(LayerKind kind, string name, bool activation = false, bool saturating = false, bool rectifier = false,
-            bool parameters = false, string? onRawInputs = null)
+            bool parameters = false, string? onRawInputs = null, InputRank takes = InputRank.Any)
         {
+            Takes = takes;
             Kind = kind;
             Name = name;
             IsActivation = activation;
@@ -41,16 +42,20 @@ namespace Unrolled.Shared
         /// <summary>What the activation does to raw inputs when it is the first layer (UNR0121), for activations.</summary>
         public string? OnRawInputs { get; }
 
+        /// <summary>The input rank the kind takes (the generator reports UNR0011/UNR0012 from it).</summary>
+        public InputRank Takes { get; }
+
         private static readonly LayerFacts[] s_all =
         {
-            new LayerFacts(LayerKind.Dense, "Dense", parameters: true),
+            new LayerFacts(LayerKind.Dense, "Dense", parameters: true, takes: InputRank.Features),
             new LayerFacts(LayerKind.ReLU, "ReLU", activation: true, rectifier: true, onRawInputs: "ReLU zeroes every negative feature"),
             new LayerFacts(LayerKind.LeakyReLU, "LeakyReLU", activation: true, rectifier: true, onRawInputs: "LeakyReLU shrinks every negative feature"),
             new LayerFacts(LayerKind.Sigmoid, "Sigmoid", activation: true, saturating: true, onRawInputs: "Sigmoid squashes the features"),
             new LayerFacts(LayerKind.Tanh, "Tanh", activation: true, saturating: true, onRawInputs: "Tanh squashes the features"),
-            new LayerFacts(LayerKind.Softmax, "Softmax", activation: true, onRawInputs: "Softmax turns the features into a distribution"),
-            new LayerFacts(LayerKind.BatchNorm, "BatchNorm", parameters: true),
+            new LayerFacts(LayerKind.Softmax, "Softmax", activation: true, onRawInputs: "Softmax turns the features into a distribution", takes: InputRank.Features),
+            new LayerFacts(LayerKind.BatchNorm, "BatchNorm", parameters: true, takes: InputRank.Features),
             new LayerFacts(LayerKind.Dropout, "Dropout"),
+            new LayerFacts(LayerKind.Flatten, "Flatten", takes: InputRank.Image),
         };
 
         private static readonly Dictionary<string, LayerFacts> s_byAttribute = ByAttribute();

@@ -146,7 +146,7 @@ namespace Unrolled.Analyzers.Tests
         [Fact]
         public Task AddsPartialToTheNetworkAndItsContainingType()
         {
-            var test = new WithGenerator
+            var test = new WithGenerator<AddPartialCodeFixer>
             {
                 TestCode = References.Usings + """
                     public class Outer
@@ -171,8 +171,34 @@ namespace Unrolled.Analyzers.Tests
             return test.RunAsync();
         }
 
-        /// <summary>UNR0001 comes from the generator, so this test runs it.</summary>
-        private sealed class WithGenerator : CSharpCodeFixTest<EmptyDiagnosticAnalyzer, AddPartialCodeFixer, DefaultVerifier>
+        [Fact]
+        public Task InsertsFlattenBeforeTheFirstLayerThatNeedsFeatures()
+        {
+            // Issue 15: UNR0011 (the generator's) on the Dense, whose input is the 1×4×4 image; the fix inserts [Flatten]
+            // right before it, after the element-wise layers that work on the image, and touches nothing else.
+            var test = new WithGenerator<InsertLayerCodeFixer>
+            {
+                TestCode = References.Usings + """
+                    [Network(1, 4, 4)]
+                    [Dropout(0.1)] [{|UNR0011:Dense(3)|}] [Softmax]
+                    public partial class Net { }
+                    """,
+                FixedCode = References.Usings + """
+                    [Network(1, 4, 4)]
+                    [Dropout(0.1)] [Flatten] [Dense(3)] [Softmax]
+                    public partial class Net { }
+                    """,
+                ReferenceAssemblies = References.Assemblies,
+            };
+            test.TestState.AdditionalReferences.AddRange(References.Extra);
+            test.FixedState.AdditionalReferences.AddRange(References.Extra);
+            test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
+            return test.RunAsync();
+        }
+
+        /// <summary>UNR0001 and UNR0011 come from the generator, so these tests run it.</summary>
+        private sealed class WithGenerator<TFixer> : CSharpCodeFixTest<EmptyDiagnosticAnalyzer, TFixer, DefaultVerifier>
+            where TFixer : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
         {
             protected override IEnumerable<Type> GetSourceGenerators() => new[] { typeof(Unrolled.Generator.NetworkGenerator) };
         }

@@ -28,6 +28,9 @@ namespace Unrolled.Generator.Tests
                 Assert.Equal(facts.IsActivation, facts.OnRawInputs != null);
             }
             Assert.Null(Unrolled.Shared.LayerFacts.ForAttribute("NetworkAttribute"));
+            // The runtime's public LayerKind is the same list in the same order (generated code writes LayerKind.X by name,
+            // weights files store the name).
+            Assert.Equal(Enum.GetNames(typeof(Kind)), Enum.GetNames(typeof(Unrolled.LayerKind)));
         }
     }
 }

@@ -16,6 +16,7 @@ namespace Unrolled.Generator.Tests
         [InlineData("UNR0001", "[Network(4)] [Dense(2)] public class [|Net|] { }", "Net must be partial")]
         [InlineData("UNR0001", "public class Outer { [Network(4)] [Dense(2)] public partial class [|Net|] { } }", "containing type Outer must be partial too")]
         [InlineData("UNR0002", "[[|Network(0)|]] [Dense(2)] public partial class Net { }", "Input size 0 of Net must be at least 1")]
+        [InlineData("UNR0002", "[[|Network(1, 0, 28)|]] [Flatten] [Dense(2)] public partial class Net { }", "Input size 1×0×28 of Net must be at least 1")]
         [InlineData("UNR0003", "[Network(4)] [ReLU] [Softmax] public partial class [|Net|] { }", "Net has no trainable layer")]
         [InlineData("UNR0003", "[Network(4)] public partial class [|Net|] { }", "no trainable layer")]
         [InlineData("UNR0005", "[Network(4)] [Dense(3)] [[|Dense(0)|]] public partial class Net { }", "Dense layer 2 of Net has 0 units")]
@@ -31,6 +32,11 @@ namespace Unrolled.Generator.Tests
         [InlineData("UNR0008", "[Network(4)] [Dense(3)] public static partial class [|Net|] { }", "a static class has no instances")]
         [InlineData("UNR0009", "[Network(100000)] [Dense(10)] [[|Dense(100000000)|]] public partial class Net { }", "above the limit of 268,435,456")]
         [InlineData("UNR0009", "[Network(100000)] [[|Dense(100000)|]] public partial class Net { }", "parameter count to 10,000,100,000")]
+        [InlineData("UNR0009", "[[|Network(1000, 1000, 1000)|]] [Flatten] [Dense(2)] public partial class Net { }", "its input has 1,000,000,000 values per sample")]
+        [InlineData("UNR0011", "[Network(1, 28, 28)] [[|Dense(10)|]] [Softmax] public partial class Net { }", "Layer 1 of Net ([Dense]) needs features, but its input is a 1×28×28 image (channels × height × width): insert [Flatten] before it")]
+        [InlineData("UNR0011", "[Network(3, 4, 4)] [ReLU] [[|Softmax|]] public partial class Net { }", "Layer 2 of Net ([Softmax]) needs features, but its input is a 3×4×4 image")]
+        [InlineData("UNR0012", "[Network(784)] [[|Flatten|]] [Dense(10)] public partial class Net { }", "Layer 1 of Net ([Flatten]) needs a channels × height × width input, but its input is 784 features")]
+        [InlineData("UNR0012", "[Network(1, 4, 4)] [Flatten] [Dense(3)] [[|Flatten|]] public partial class Net { }", "Layer 3 of Net ([Flatten]) needs a channels × height × width input, but its input is 3 features")]
         public void ReportsOnTheExactSpanAndGeneratesNothing(string id, string markedSource, string messagePart)
         {
             (string source, TextSpan span) = Unmark("using Unrolled;\n" + markedSource);

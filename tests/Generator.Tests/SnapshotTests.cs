@@ -37,6 +37,14 @@ namespace Unrolled.Generator.Tests
                     public partial class FashionNet { }
                 }
                 """,
+            // An image input (channels × height × width) flattened into a Dense layer.
+            ["Flatten"] = """
+                using Unrolled;
+                [Network(2, 3, 4, Loss = Loss.CrossEntropy)]
+                [Dropout(0.2)] [Flatten]
+                [Dense(5)] [Softmax]
+                public partial class FlattenNet { }
+                """,
             ["Dense"] = """
                 using Unrolled;
                 [Network(3, Loss = Loss.MeanSquaredError, Seed = 7)]

@@ -180,3 +180,15 @@ namespace Unrolled.Runtime.Tests
     [Network(4)] [Dense(7)] [ReLU] [Dense(3)] [Softmax]
     public partial class KinkNet { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Issue 15: an image input (channels × height × width) and its flat twin, same seed, same parameters.
+    [Network(2, 3, 4, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Tanh] [Flatten] [Dense(5)] [ReLU] [Dense(3)] [Softmax]
+    public partial class ImageFlattenD { }
+
+    [Network(24, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Tanh] [Dense(5)] [ReLU] [Dense(3)] [Softmax]
+    public partial class ImageFlatTwinD { }
+}

@@ -18,6 +18,11 @@ namespace Unrolled.Training.Tests
     [Dense(5, UseBias = false)] [LeakyReLU(0.1)] [Dense(4)] [Tanh] [Dropout(0.2)] [Dense(3)] [Sigmoid]
     public partial class EveryActivation { }
 
+    /// <summary>An image input (N×C×H×W in ONNX) flattened into the dense part (issue 15).</summary>
+    [Network(2, 3, 4, Loss = Loss.CrossEntropy, Seed = 6)]
+    [Sigmoid] [Flatten] [Dense(4)] [Softmax]
+    public partial class ImageInput { }
+
     [Network(784, Loss = Loss.CrossEntropy)]
     [Dense(128)] [ReLU] [Dense(10)] [Softmax]
     public partial class TinyNN { }

@@ -103,6 +103,32 @@ namespace Unrolled.Training.Tests
             }
         }
 
+        [Fact]
+        public void AnImageNetworkExportsAnNchwInputAndFlattenRunsAsForward()
+        {
+            var net = new ImageInput();
+            var random = new Random(6);
+            float[] x = Enumerable.Range(0, 9 * 24).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            var expected = new float[9 * 4];
+            net.Forward(x, expected, 9);
+            string path = Path.Combine(Path.GetTempPath(), $"unrolled-image-{Guid.NewGuid():N}.onnx");
+            try
+            {
+                OnnxExporter.Export(net, path);
+                using var session = new InferenceSession(path);
+                Assert.Equal(new[] { -1, 2, 3, 4 }, session.InputMetadata["input"].Dimensions);
+                using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results =
+                    session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x, new[] { 9, 2, 3, 4 })) });
+                float[] actual = results.Single(r => r.Name == "output").AsEnumerable<float>().ToArray();
+                double worst = expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max();
+                Assert.True(worst <= 1e-6, $"ONNX Runtime differs from Forward by {worst:E2}");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
         private static int Metrics(float[] outputs, int sample, int width)
         {
             int best = 0;

@@ -8,8 +8,8 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 namespace Unrolled.Generator.Layers
 {
     /// <summary>A LeakyReLU layer's argument: <c>[LeakyReLU(slope)]</c>.</summary>
-    internal sealed record LeakyReLUSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Slope)
-        : LayerSpec(Index, LayerKind.LeakyReLU, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    internal sealed record LeakyReLUSpec(int Index, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset, double Slope)
+        : LayerSpec(Index, LayerKind.LeakyReLU, Input, Output, ParameterOffset, StatisticsOffset)
     {
         public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Slope, 0, false);
     }
@@ -100,7 +100,7 @@ namespace Unrolled.Generator.Layers
             if (!(slope >= 0) || double.IsInfinity(slope))
                 a.Report(HyperParameterOutOfRange, "LeakyReLU slope", a.Where, LayerArguments.Format(slope),
                     "use a finite slope of at least 0 (Keras default 0.3, PyTorch 0.01)");
-            return new LeakyReLUSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, slope);
+            return new LeakyReLUSpec(a.Index, a.Input, a.Input, a.ParameterOffset, a.StatisticsOffset, slope);
         }
 
         public override string Describe(LayerSpec layer) => $"LeakyReLU, slope {Number(Slope(layer))}";

@@ -9,8 +9,8 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 namespace Unrolled.Generator.Layers
 {
     /// <summary>A BatchNorm layer's arguments: <c>[BatchNorm(Momentum = …, Epsilon = …)]</c>.</summary>
-    internal sealed record BatchNormSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Momentum, double Epsilon)
-        : LayerSpec(Index, LayerKind.BatchNorm, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    internal sealed record BatchNormSpec(int Index, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset, double Momentum, double Epsilon)
+        : LayerSpec(Index, LayerKind.BatchNorm, Input, Output, ParameterOffset, StatisticsOffset)
     {
         public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Momentum, Epsilon, false);
     }
@@ -40,7 +40,7 @@ namespace Unrolled.Generator.Layers
             if (!(epsilon > 0) || double.IsInfinity(epsilon))
                 a.Report(HyperParameterOutOfRange, "BatchNorm epsilon", a.Where, LayerArguments.Format(epsilon),
                     "it must be a finite number greater than 0 (Keras default 0.001, PyTorch 1e-5)");
-            return new BatchNormSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, momentum, epsilon);
+            return new BatchNormSpec(a.Index, a.Input, a.Input, a.ParameterOffset, a.StatisticsOffset, momentum, epsilon);
         }
 
         public override int ParameterCount(LayerSpec layer) => 2 * layer.OutputSize;

@@ -7,7 +7,7 @@ namespace Unrolled.Generator.Layers
     {
         private static readonly Layer[] s_layers =
         {
-            new Dense(), new ReLU(), new LeakyReLU(), new Sigmoid(), new Tanh(), new Softmax(), new BatchNorm(), new Dropout(),
+            new Dense(), new ReLU(), new LeakyReLU(), new Sigmoid(), new Tanh(), new Softmax(), new BatchNorm(), new Dropout(), new Flatten(),
         };
 
         /// <summary>The kind's entry (the array is in <see cref="LayerKind"/> order; a test checks it).</summary>

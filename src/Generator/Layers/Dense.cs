@@ -8,8 +8,8 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 namespace Unrolled.Generator.Layers
 {
     /// <summary>A Dense layer's arguments: <c>[Dense(units, UseBias = …, Init = …)]</c>.</summary>
-    internal sealed record DenseSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, bool UseBias, InitKind Init)
-        : LayerSpec(Index, LayerKind.Dense, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    internal sealed record DenseSpec(int Index, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset, bool UseBias, InitKind Init)
+        : LayerSpec(Index, LayerKind.Dense, Input, Output, ParameterOffset, StatisticsOffset)
     {
         public int WeightCount => InputSize * OutputSize;
 
@@ -41,7 +41,7 @@ namespace Unrolled.Generator.Layers
                 a.Report(DenseUnitsOutOfRange, a.Index, a.Network, units);
                 units = 1; // keep going so that later layers are still checked
             }
-            return new DenseSpec(a.Index, a.Width, units, a.ParameterOffset, a.StatisticsOffset, useBias, (InitKind)init);
+            return new DenseSpec(a.Index, a.Input, Shape.Features(units), a.ParameterOffset, a.StatisticsOffset, useBias, (InitKind)init);
         }
 
         public override int ParameterCount(LayerSpec layer) => D(layer).WeightCount + (D(layer).UseBias ? layer.OutputSize : 0);

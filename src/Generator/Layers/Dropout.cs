@@ -9,8 +9,8 @@ using Emitter = Unrolled.Generator.NetworkGenerator.Emitter;
 namespace Unrolled.Generator.Layers
 {
     /// <summary>A Dropout layer's argument: <c>[Dropout(rate)]</c>.</summary>
-    internal sealed record DropoutSpec(int Index, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset, double Rate)
-        : LayerSpec(Index, LayerKind.Dropout, InputSize, OutputSize, ParameterOffset, StatisticsOffset)
+    internal sealed record DropoutSpec(int Index, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset, double Rate)
+        : LayerSpec(Index, LayerKind.Dropout, Input, Output, ParameterOffset, StatisticsOffset)
     {
         public override (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (Rate, 0, false);
     }
@@ -30,7 +30,7 @@ namespace Unrolled.Generator.Layers
         {
             double rate = (double)a.Constructor[0].Value!;
             if (!(rate >= 0 && rate < 1)) a.Report(DropoutRateOutOfRange, LayerArguments.Format(rate), a.Index, a.Network);
-            return new DropoutSpec(a.Index, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset, rate);
+            return new DropoutSpec(a.Index, a.Input, a.Input, a.ParameterOffset, a.StatisticsOffset, rate);
         }
 
         public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)

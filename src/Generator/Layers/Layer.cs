@@ -12,7 +12,8 @@ namespace Unrolled.Generator.Layers
     /// it has, its line in the network explanation, its forward formula, the forward and backward code it emits, its
     /// buffers, its initialisation and how it maps to ONNX. The network-level parser and emitter walk the layers and ask
     /// each one's kind; they never switch on the kind. What the analyzers need to know of a kind is in
-    /// src/Shared/LayerFacts.cs, compiled into both. (Not yet here: shapes beyond a width, issue 15's next step.)
+    /// src/Shared/LayerFacts.cs, compiled into both, with the input rank the kind takes (the parser checks it). Its shape
+    /// rule is in <see cref="Parse"/>: the spec's <c>Output</c> from <see cref="LayerArguments.Input"/>.
     /// </summary>
     internal abstract class Layer
     {
@@ -27,7 +28,8 @@ namespace Unrolled.Generator.Layers
 
         /// <summary>Reads the attribute (its arguments, their defaults and their diagnostics) into a spec. Never throws on
         /// user input: a bad argument is reported and a usable value kept, so later layers are still checked.</summary>
-        public virtual LayerSpec Parse(LayerArguments a) => new PlainSpec(a.Index, Kind, a.Width, a.Width, a.ParameterOffset, a.StatisticsOffset);
+        /// <remarks>The default is an element-wise layer without arguments: the output has the input's shape.</remarks>
+        public virtual LayerSpec Parse(LayerArguments a) => new PlainSpec(a.Index, Kind, a.Input, a.Input, a.ParameterOffset, a.StatisticsOffset);
 
         /// <summary>Whether, as the output layer with <paramref name="loss"/>, its Jacobian and the loss's cancel so that the
         /// loss writes ∂L/∂(its input) = (ŷ − y)/… directly (softmax + cross-entropy, sigmoid + binary cross-entropy).</summary>

@@ -18,14 +18,14 @@ namespace Unrolled.Generator.Layers
         private readonly AttributeData _data;
         private readonly List<DiagnosticInfo> _errors;
 
-        public LayerArguments(LayerKind kind, AttributeData data, SyntaxNode? syntax, int index, int width, int parameterOffset, int statisticsOffset,
+        public LayerArguments(LayerKind kind, AttributeData data, SyntaxNode? syntax, int index, Shape input, int parameterOffset, int statisticsOffset,
             string network, List<DiagnosticInfo> errors)
         {
             Kind = kind;
             _data = data;
             Syntax = syntax;
             Index = index;
-            Width = width;
+            Input = input;
             ParameterOffset = parameterOffset;
             StatisticsOffset = statisticsOffset;
             Network = network;
@@ -34,9 +34,10 @@ namespace Unrolled.Generator.Layers
 
         public LayerKind Kind { get; }
         public SyntaxNode? Syntax { get; }
-        /// <summary>1-based position; the input width; where its parameters and statistics start.</summary>
+        /// <summary>1-based position; the input shape (already of the rank the kind takes: the parser checks it); where its
+        /// parameters and statistics start.</summary>
         public int Index { get; }
-        public int Width { get; }
+        public Shape Input { get; }
         public int ParameterOffset { get; }
         public int StatisticsOffset { get; }
         /// <summary>The network class's name, and "layer 3 of Name" for messages.</summary>

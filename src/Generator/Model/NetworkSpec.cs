@@ -16,10 +16,15 @@ namespace Unrolled.Generator.Model
     /// equatable: it must not hold symbols or syntax, otherwise incremental caching breaks.
     /// </summary>
     /// <param name="Index">1-based position in declaration order.</param>
-    internal abstract record LayerSpec(int Index, LayerKind Kind, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset)
+    internal abstract record LayerSpec(int Index, LayerKind Kind, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset)
     {
         /// <summary>The kind's entry in the layer catalogue: everything the generator knows about this kind.</summary>
         public Layers.Layer Type => Layers.Catalogue.Of(Kind);
+
+        /// <summary>Values per sample entering and leaving the layer (C·H·W for an image).</summary>
+        public int InputSize => Input.Size;
+
+        public int OutputSize => Output.Size;
 
         public int ParameterCount => Type.ParameterCount(this);
 
@@ -30,9 +35,9 @@ namespace Unrolled.Generator.Model
         public virtual (double Hyperparameter, double Epsilon, bool HasBias) InfoArguments => (0, 0, false);
     }
 
-    /// <summary>A layer without arguments (ReLU, Sigmoid, Tanh, Softmax): same width in and out.</summary>
-    internal sealed record PlainSpec(int Index, LayerKind Kind, int InputSize, int OutputSize, int ParameterOffset, int StatisticsOffset)
-        : LayerSpec(Index, Kind, InputSize, OutputSize, ParameterOffset, StatisticsOffset);
+    /// <summary>A layer without arguments (ReLU, Sigmoid, Tanh, Softmax): same shape in and out.</summary>
+    internal sealed record PlainSpec(int Index, LayerKind Kind, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset)
+        : LayerSpec(Index, Kind, Input, Output, ParameterOffset, StatisticsOffset);
 
     /// <summary>A containing type, outermost first, as text: <c>partial class Outer</c>.</summary>
     internal sealed record TypeShell(string Keyword, string Name);
@@ -45,13 +50,15 @@ namespace Unrolled.Generator.Model
         string? Namespace,
         EquatableArray<TypeShell> ContainingTypes,
         string TypeName,
-        int InputSize,
+        Shape Input,
         LossKind Loss,
         bool IsDouble,
         int Seed,
         EquatableArray<LayerSpec> Layers)
     {
         public LayerSpec Last => Layers[Layers.Count - 1];
+
+        public int InputSize => Input.Size;
 
         public int OutputSize => Last.OutputSize;
 

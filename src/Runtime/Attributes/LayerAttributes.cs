@@ -96,4 +96,13 @@ namespace Unrolled
         /// <summary>Fraction of activations zeroed in training.</summary>
         public double Rate { get; }
     }
+
+    /// <summary>
+    /// Flattens a channels × height × width input into C·H·W features, feature <c>c·H·W + h·W + w</c> being channel c, row h,
+    /// column w (<c>torch.flatten(x, 1)</c>, PyTorch <c>nn.Flatten</c>, ONNX <c>Flatten</c> with axis 1; Keras <c>Flatten</c>
+    /// on channels-first data). The values do not move: a sample is already stored in that order. Goes between the
+    /// convolutional part of a network and its <see cref="DenseAttribute"/> layers.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class FlattenAttribute : LayerAttribute { }
 }

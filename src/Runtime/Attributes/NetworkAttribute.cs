@@ -20,8 +20,31 @@ namespace Unrolled
         /// <param name="inputs">Input features per sample (784 for a 28×28 image); at least 1.</param>
         public NetworkAttribute(int inputs) => Inputs = inputs;
 
-        /// <summary>Input features per sample.</summary>
+        /// <summary>Declares a network whose samples are images of <paramref name="channels"/> × <paramref name="height"/> ×
+        /// <paramref name="width"/> values, channel-major (PyTorch/ONNX NCHW within a batch): value <c>c·H·W + h·W + w</c> of a
+        /// sample is channel c, row h, column w. Fashion-MNIST's 784 pixels, row by row, are already <c>[Network(1, 28, 28)]</c>.</summary>
+        /// <param name="channels">Channels (1 for grey, 3 for RGB); at least 1.</param>
+        /// <param name="height">Rows; at least 1.</param>
+        /// <param name="width">Columns; at least 1.</param>
+        public NetworkAttribute(int channels, int height, int width)
+        {
+            Inputs = channels * height * width;
+            Channels = channels;
+            Height = height;
+            Width = width;
+        }
+
+        /// <summary>Input values per sample (C·H·W for an image).</summary>
         public int Inputs { get; }
+
+        /// <summary>Input channels of an image network; 0 when the input is features.</summary>
+        public int Channels { get; }
+
+        /// <summary>Input rows of an image network; 0 when the input is features.</summary>
+        public int Height { get; }
+
+        /// <summary>Input columns of an image network; 0 when the input is features.</summary>
+        public int Width { get; }
 
         /// <summary>The training loss. Default <see cref="Unrolled.Loss.CrossEntropy"/>, the lesson's loss for classification.</summary>
         public Loss Loss { get; set; } = Loss.CrossEntropy;

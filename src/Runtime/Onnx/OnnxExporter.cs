@@ -10,7 +10,7 @@ namespace Unrolled
     /// Writes a trained network as a standard ONNX model (IR version 8, opset 13) in inference mode, so it can run on
     /// ONNX Runtime, on servers and on GPUs. Each layer's node comes from its kind in the generator's layer catalogue
     /// (<see cref="LayerInfo.Onnx"/>: Dense → Gemm with transB = 1, BatchNorm → BatchNormalization with the running
-    /// statistics, the activations → their operators, Dropout → nothing); this class only serialises them. The input and
+    /// statistics, the activations → their operators, Flatten → Flatten, Dropout → nothing); this class only serialises them. The input and
     /// output have a dynamic batch dimension.
     /// The protobuf is written by hand (a few dozen lines), so Unrolled needs no protobuf dependency.
     /// </summary>
@@ -54,8 +54,8 @@ namespace Unrolled
             if (last < 0) throw new ArgumentException("The network has no layer to export.", nameof(network));
 
             graph.String(2, network.GetType().Name);
-            graph.Message(11, ValueInfo(inputName, elementType, network.InputSize));
-            graph.Message(12, ValueInfo(outputName, elementType, network.OutputSize));
+            graph.Message(11, ValueInfo(inputName, elementType, layers[0].InputShape));
+            graph.Message(12, ValueInfo(outputName, elementType, layers[layers.Count - 1].OutputShape));
 
             var model = new Proto();
             model.Varint(1, 8);                                       // ir_version
@@ -88,15 +88,19 @@ namespace Unrolled
             return name;
         }
 
-        private static Proto ValueInfo(string name, int elementType, int features)
+        /// <summary>[batch, features] or [batch, C, H, W] (NCHW), the batch dynamic.</summary>
+        private static Proto ValueInfo(string name, int elementType, TensorShape sample)
         {
             var batch = new Proto();
             batch.String(2, "batch");                                // dim_param: dynamic
-            var width = new Proto();
-            width.Varint(1, (ulong)features);                         // dim_value
             var shape = new Proto();
             shape.Message(1, batch);
-            shape.Message(1, width);
+            foreach (int size in sample.Dimensions)
+            {
+                var dimension = new Proto();
+                dimension.Varint(1, (ulong)size);                    // dim_value
+                shape.Message(1, dimension);
+            }
             var tensorType = new Proto();
             tensorType.Varint(1, (ulong)elementType);
             tensorType.Message(2, shape);

@@ -80,9 +80,38 @@ namespace Unrolled.Analyzers
                     return Shape.Features(layer.Data.ConstructorArguments.Length > 0 && layer.Data.ConstructorArguments[0].Value is int units ? Math.Max(units, 1) : 1);
                 case LayerKind.Flatten:
                     return input.Flattened;
+                case LayerKind.GlobalAvgPool2D:
+                    return Shape.Features(input.Channels);
+                case LayerKind.Conv2D:
+                {
+                    int filters = Argument(layer, 0), kernelHeight = Argument(layer, 1);
+                    int kernelWidth = layer.Data.ConstructorArguments.Length > 2 ? Argument(layer, 2) : kernelHeight;
+                    int stride = layer.Named("Stride") is int s && s > 0 ? s : 1;
+                    bool same = layer.Named("Padding") is int padding && padding == 1;
+                    return Window(filters, input, kernelHeight, kernelWidth, stride, same);
+                }
+                case LayerKind.MaxPool2D:
+                case LayerKind.AvgPool2D:
+                {
+                    int size = Argument(layer, 0);
+                    int stride = layer.Named("Stride") is int s && s > 0 ? s : size;
+                    return Window(input.Channels, input, size, size, stride, same: false);
+                }
                 default:
                     return input;
             }
+        }
+
+        private static int Argument(LayerAttribute layer, int index) =>
+            layer.Data.ConstructorArguments.Length > index && layer.Data.ConstructorArguments[index].Value is int value ? Math.Max(value, 1) : 1;
+
+        /// <summary>The generator's window rule (<see cref="Shape.WindowOutput"/>, <see cref="Shape.SamePadding"/>); an output
+        /// below 1 (its UNR0010) reads as 1.</summary>
+        private static Shape Window(int channels, Shape input, int kernelHeight, int kernelWidth, int stride, bool same)
+        {
+            int rows = Shape.WindowOutput(input.Height, kernelHeight, stride, same ? Shape.SamePadding(input.Height, kernelHeight, stride) : 0);
+            int columns = Shape.WindowOutput(input.Width, kernelWidth, stride, same ? Shape.SamePadding(input.Width, kernelWidth, stride) : 0);
+            return Shape.Image(channels, Math.Max(rows, 1), Math.Max(columns, 1));
         }
 
         private static bool Valid(AttributeData data) =>

@@ -143,6 +143,9 @@ namespace Unrolled.Generator
             internal string Slice(bool readOnly, string array, string offset, string length) =>
                 $"new {(readOnly ? ReadOnlySpan : Span)}<{_t}>({array}, {offset}, {length})";
 
+            /// <summary>Whether a trainable layer comes before <paramref name="layer"/>, so its backward block forms ∂L/∂(input).</summary>
+            internal bool NeedsInputGradient(LayerSpec layer) => layer.Index > _firstTrainable;
+
             internal static string Const(LayerSpec layer, string what) => $"Layer{Int(layer.Index)}{what}";
         }
     }

@@ -23,6 +23,14 @@ namespace Unrolled
         Dropout,
         /// <summary><see cref="FlattenAttribute"/>.</summary>
         Flatten,
+        /// <summary><see cref="Conv2DAttribute"/>.</summary>
+        Conv2D,
+        /// <summary><see cref="MaxPool2DAttribute"/>.</summary>
+        MaxPool2D,
+        /// <summary><see cref="AvgPool2DAttribute"/>.</summary>
+        AvgPool2D,
+        /// <summary><see cref="GlobalAvgPool2DAttribute"/>.</summary>
+        GlobalAvgPool2D,
     }
 
     /// <summary>

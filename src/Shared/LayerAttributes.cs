@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Unrolled.Shared
 {
     /// <summary>Mirror of Unrolled.LayerKind (Roslyn components do not reference the runtime assembly).</summary>
-    internal enum LayerKind { Dense, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, BatchNorm, Dropout, Flatten }
+    internal enum LayerKind { Dense, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, BatchNorm, Dropout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D }
 
     /// <summary>One layer attribute applied to a network class, in source order.</summary>
     internal readonly struct LayerAttribute

@@ -53,9 +53,13 @@ namespace Unrolled.Shared
             new LayerFacts(LayerKind.Sigmoid, "Sigmoid", activation: true, saturating: true, onRawInputs: "Sigmoid squashes the features"),
             new LayerFacts(LayerKind.Tanh, "Tanh", activation: true, saturating: true, onRawInputs: "Tanh squashes the features"),
             new LayerFacts(LayerKind.Softmax, "Softmax", activation: true, onRawInputs: "Softmax turns the features into a distribution", takes: InputRank.Features),
-            new LayerFacts(LayerKind.BatchNorm, "BatchNorm", parameters: true, takes: InputRank.Features),
+            new LayerFacts(LayerKind.BatchNorm, "BatchNorm", parameters: true),
             new LayerFacts(LayerKind.Dropout, "Dropout"),
             new LayerFacts(LayerKind.Flatten, "Flatten", takes: InputRank.Image),
+            new LayerFacts(LayerKind.Conv2D, "Conv2D", parameters: true, takes: InputRank.Image),
+            new LayerFacts(LayerKind.MaxPool2D, "MaxPool2D", takes: InputRank.Image),
+            new LayerFacts(LayerKind.AvgPool2D, "AvgPool2D", takes: InputRank.Image),
+            new LayerFacts(LayerKind.GlobalAvgPool2D, "GlobalAvgPool2D", takes: InputRank.Image),
         };
 
         private static readonly Dictionary<string, LayerFacts> s_byAttribute = ByAttribute();

@@ -45,6 +45,16 @@ namespace Unrolled.Generator.Tests
                 [Dense(5)] [Softmax]
                 public partial class FlattenNet { }
                 """,
+            // Every convolutional kind: same padding, BatchNorm per channel, max and average pooling, a rectangular kernel
+            // without bias, global average pooling into the dense part.
+            ["Convolution"] = """
+                using Unrolled;
+                [Network(1, 8, 8, Loss = Loss.CrossEntropy)]
+                [Conv2D(4, 3, Padding = Padding.Same, Init = Init.HeUniform)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                [Conv2D(6, 2, 3, UseBias = false)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D]
+                [Dense(3)] [Softmax]
+                public partial class SmallCnn { }
+                """,
             ["Dense"] = """
                 using Unrolled;
                 [Network(3, Loss = Loss.MeanSquaredError, Seed = 7)]

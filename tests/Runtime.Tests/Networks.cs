@@ -192,3 +192,40 @@ namespace Unrolled.Runtime.Tests
     [Tanh] [Dense(5)] [ReLU] [Dense(3)] [Softmax]
     public partial class ImageFlatTwinD { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Issue 16: convolutional networks, each kind and each option, in double (finite differences) and float (twins).
+    [Network(2, 6, 5, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Conv2D(3, 3)] [Tanh] [Flatten] [Dense(4)] [Softmax]
+    public partial class ConvValidD { }
+
+    // Same padding with stride 2 (asymmetric: the extra column on the right), a conv after a conv (col2im), a rectangular
+    // kernel without bias.
+    [Network(1, 7, 6, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)] [Sigmoid] [Conv2D(3, 2, 3, UseBias = false)] [Flatten] [Dense(3)] [Softmax]
+    public partial class ConvStridedD { }
+
+    [Network(1, 7, 6, Loss = Loss.CrossEntropy)]
+    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)] [Sigmoid] [Conv2D(3, 2, 3, UseBias = false)] [Flatten] [Dense(3)] [Softmax]
+    public partial class ConvStridedS { }
+
+    // BatchNorm per channel, max pooling, average pooling with overlapping windows, global average pooling.
+    [Network(2, 6, 6, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Conv2D(3, 3, Padding = Padding.Same)] [BatchNorm] [Tanh] [MaxPool2D(2)] [Conv2D(4, 2)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D] [Dense(3)] [Softmax]
+    public partial class ConvPoolsD { }
+
+    [Network(2, 6, 6, Loss = Loss.CrossEntropy)]
+    [Conv2D(3, 3, Padding = Padding.Same)] [BatchNorm] [Tanh] [MaxPool2D(2)] [Conv2D(4, 2)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D] [Dense(3)] [Softmax]
+    public partial class ConvPoolsS { }
+
+    // Overlapping max-pooling windows (3×3, stride 2): an input can be the maximum of two windows.
+    [Network(2, 7, 7, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Conv2D(2, 1)] [MaxPool2D(3, Stride = 2)] [Flatten] [Dense(2)]
+    public partial class OverlappingPoolD { }
+
+    // A LeNet-sized float network for the threads and allocation tests (big enough for the kernels to split).
+    [Network(1, 28, 28, Loss = Loss.CrossEntropy)]
+    [Conv2D(8, 3)] [ReLU] [MaxPool2D(2)] [Conv2D(16, 3)] [ReLU] [MaxPool2D(2)] [Flatten] [Dense(32)] [ReLU] [Dense(10)] [Softmax]
+    public partial class LeNetS { }
+}

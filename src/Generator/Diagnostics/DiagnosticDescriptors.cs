@@ -69,6 +69,12 @@ namespace Unrolled.Generator.Diagnostics
             "{0} is too large to unroll: {1}",
             "Unrolled emits one block per layer and keeps all parameters in one array indexed by int. Very deep networks make the generated file and build time grow without benefit, and parameters beyond the limit do not fit the flat buffers.");
 
+        /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) has a {3} window on its {4} input{5}, which leaves {6}: {7}"</c>.</summary>
+        public static readonly DiagnosticDescriptor WindowDoesNotFit = Create("UNR0010",
+            "A window larger than its input, or an output below 1",
+            "Layer {0} of {1} ([{2}]) has a {3} window on its {4} input{5}, which leaves {6}: {7}",
+            "A convolution or pooling window slides inside its (padded) input; one that is larger than the input has no position to take, and the output would have no rows or columns. Shapes are checked at compile time, so the network fails to build here instead of at run time.");
+
         /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) needs features, but its input is a {3} image (channels × height × width): insert [Flatten] before it"</c>.</summary>
         public static readonly DiagnosticDescriptor NeedsFeatures = Create("UNR0011",
             "A layer that needs features on a channels × height × width input",
@@ -80,5 +86,11 @@ namespace Unrolled.Generator.Diagnostics
             "A layer that needs a channels × height × width input on features",
             "Layer {0} of {1} ([{2}]) needs a channels × height × width input, but its input is {3} features: declare the input as [Network(channels, height, width)], or move the layer before the [Flatten]",
             "Convolution, pooling and Flatten slide over or unroll the height and width of their input; a vector of features has neither. [Network(784)] declares 784 features; [Network(1, 28, 28)] declares the same pixels as one 28×28 channel.");
+
+        /// <summary>Format: <c>"{0} of layer {1} of {2} is {3}; it must be at least 1"</c>.</summary>
+        public static readonly DiagnosticDescriptor WindowArgumentOutOfRange = Create("UNR0013",
+            "Stride, filters, kernel or pool size below 1",
+            "{0} of layer {1} of {2} is {3}; it must be at least 1",
+            "A convolution needs at least one filter and a kernel of at least 1 × 1; a window moves by a stride of at least 1 (Keras and PyTorch reject the same values at run time).");
     }
 }

@@ -43,25 +43,78 @@ namespace Unrolled.Generator.Layers
             return new BatchNormSpec(a.Index, a.Input, a.Input, a.ParameterOffset, a.StatisticsOffset, momentum, epsilon);
         }
 
-        public override int ParameterCount(LayerSpec layer) => 2 * layer.OutputSize;
+        /// <summary>What is normalised separately: each feature of a vector, each channel of an image (over batch × height ×
+        /// width, PyTorch's BatchNorm2d, Keras' BatchNormalization(axis = channels)).</summary>
+        private static int Features(LayerSpec layer) => layer.Input.IsImage ? layer.Input.Channels : layer.OutputSize;
 
-        public override int StatisticsCount(LayerSpec layer) => 2 * layer.OutputSize;
+        public override int ParameterCount(LayerSpec layer) => 2 * Features(layer);
+
+        public override int StatisticsCount(LayerSpec layer) => 2 * Features(layer);
+
+        /// <summary>The loops over every value of the batch, for a statement in which <c>{x}</c> is the value's index and
+        /// <c>{f}</c> its feature's (or channel's) index: one loop per sample over the features, or per sample and channel
+        /// over the plane.</summary>
+        private static void EachValue(SourceWriter w, LayerSpec layer, string statement)
+        {
+            using (w.Open("for (int b = 0; b < m; b++)"))
+            {
+                if (!layer.Input.IsImage)
+                {
+                    w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
+                    w.WriteLine($"for (int j = 0; j < {Int(layer.OutputSize)}; j++) {Fill(statement, layer)}");
+                    return;
+                }
+                using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
+                {
+                    w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {Int(layer.Input.Plane)};");
+                    w.WriteLine($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++) {Fill(statement, layer)}");
+                }
+            }
+        }
+
+        /// <summary>As <see cref="EachValue"/>, with a block of statements.</summary>
+        private static void EachValueBlock(SourceWriter w, LayerSpec layer, params string[] statements)
+        {
+            using (w.Open("for (int b = 0; b < m; b++)"))
+            {
+                if (!layer.Input.IsImage)
+                {
+                    w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
+                    using (w.Open($"for (int j = 0; j < {Int(layer.OutputSize)}; j++)"))
+                        foreach (string statement in statements) w.WriteLine(Fill(statement, layer));
+                    return;
+                }
+                using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
+                {
+                    w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {Int(layer.Input.Plane)};");
+                    using (w.Open($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++)"))
+                        foreach (string statement in statements) w.WriteLine(Fill(statement, layer));
+                }
+            }
+        }
+
+        private static string Fill(string statement, LayerSpec layer) =>
+            layer.Input.IsImage ? statement.Replace("{x}", "o + q").Replace("{f}", "c") : statement.Replace("{x}", "o + j").Replace("{f}", "j");
+
+        /// <summary>1/m, or 1/(m·H·W) for an image: the values each mean is over.</summary>
+        private static string InverseCount(Emitter e, LayerSpec layer) =>
+            layer.Input.IsImage ? $"{e.Literal(1)} / (m * {Int(layer.Input.Plane)})" : $"{e.Literal(1)} / m";
 
         public override void WriteConstants(SourceWriter w, LayerSpec layer)
         {
             w.WriteLine($"/// <summary>Offset of γ{Int(layer.Index)} in <see cref=\"Parameters\"/>; β{Int(layer.Index)} follows it.</summary>");
             w.WriteLine($"public const int {Const(layer, "GammaOffset")} = {Int(layer.ParameterOffset)};");
             w.WriteLine($"/// <summary>Offset of β{Int(layer.Index)} in <see cref=\"Parameters\"/>.</summary>");
-            w.WriteLine($"public const int {Const(layer, "BetaOffset")} = {Int(layer.ParameterOffset + layer.OutputSize)};");
+            w.WriteLine($"public const int {Const(layer, "BetaOffset")} = {Int(layer.ParameterOffset + Features(layer))};");
             w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running mean in <see cref=\"RunningStatistics\"/>.</summary>");
             w.WriteLine($"public const int {Const(layer, "RunningMeanOffset")} = {Int(layer.StatisticsOffset)};");
             w.WriteLine($"/// <summary>Offset of layer {Int(layer.Index)}'s running variance in <see cref=\"RunningStatistics\"/>.</summary>");
-            w.WriteLine($"public const int {Const(layer, "RunningVarianceOffset")} = {Int(layer.StatisticsOffset + layer.OutputSize)};");
+            w.WriteLine($"public const int {Const(layer, "RunningVarianceOffset")} = {Int(layer.StatisticsOffset + Features(layer))};");
         }
 
         public override void WriteInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
         {
-            string k = Int(layer.Index), units = Int(layer.OutputSize);
+            string k = Int(layer.Index), units = Int(Features(layer));
             w.WriteLine($"// γ{k} = 1, β{k} = 0: BatchNorm starts as the identity on normalised inputs.");
             w.WriteLine($"{e.Slice(false, "parameters", Const(layer, "GammaOffset"), units)}.Fill({e.Literal(1)});");
             w.WriteLine($"global::System.Array.Clear(parameters, {Const(layer, "BetaOffset")}, {units});");
@@ -70,22 +123,23 @@ namespace Unrolled.Generator.Layers
         public override void WriteStatisticsInitialisation(Emitter e, SourceWriter w, LayerSpec layer)
         {
             w.WriteLine($"// Layer {Int(layer.Index)}: running mean 0, running variance 1 (Keras and PyTorch).");
-            w.WriteLine($"global::System.Array.Clear(statistics, {Const(layer, "RunningMeanOffset")}, {Int(layer.OutputSize)});");
-            w.WriteLine($"{e.Slice(false, "statistics", Const(layer, "RunningVarianceOffset"), Int(layer.OutputSize))}.Fill({e.Literal(1)});");
+            w.WriteLine($"global::System.Array.Clear(statistics, {Const(layer, "RunningMeanOffset")}, {Int(Features(layer))});");
+            w.WriteLine($"{e.Slice(false, "statistics", Const(layer, "RunningVarianceOffset"), Int(Features(layer)))}.Fill({e.Literal(1)});");
         }
 
         public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
         {
             string k = Int(layer.Index);
             yield return new BufferInfo($"xhat{k}", layer.OutputSize, true, $"x̂{k} = ({e.InputOf(layer.Index)} − μ{k}) / √(σ²{k} + ε), kept for the backward pass");
-            yield return new BufferInfo($"mean{k}", layer.OutputSize, false, $"μ{k}: per-feature mean used by the last forward pass");
-            yield return new BufferInfo($"invStd{k}", layer.OutputSize, false, $"1 / √(σ²{k} + ε) used by the last forward pass");
+            string per = layer.Input.IsImage ? "per-channel" : "per-feature";
+            yield return new BufferInfo($"mean{k}", Features(layer), false, $"μ{k}: {per} mean used by the last forward pass");
+            yield return new BufferInfo($"invStd{k}", Features(layer), false, $"1 / √(σ²{k} + ε) used by the last forward pass");
         }
 
         /// <summary>ONNX BatchNormalization with γ, β and the running statistics (inference mode).</summary>
         public override string? OnnxNode(LayerSpec layer)
         {
-            int n = layer.OutputSize;
+            int n = Features(layer);
             return Onnx("BatchNormalization", new[]
             {
                 OnnxTensor("scale", false, layer.ParameterOffset, n), OnnxTensor("bias", false, layer.ParameterOffset + n, n),
@@ -94,7 +148,7 @@ namespace Unrolled.Generator.Layers
         }
 
         public override string Describe(LayerSpec layer) =>
-            $"BatchNorm over {Int(layer.OutputSize)} features (ε = {Number(B(layer).Epsilon)}, momentum = {Number(B(layer).Momentum)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
+            $"BatchNorm over {(layer.Input.IsImage ? $"{Int(layer.Input.Channels)} channels of {layer.Input}" : $"{Int(layer.OutputSize)} features")} (ε = {Number(B(layer).Epsilon)}, momentum = {Number(B(layer).Momentum)}; {Grouped(layer.ParameterCount)} parameters, {Grouped(layer.StatisticsCount)} running statistics)";
 
         public override string ForwardMath(LayerSpec layer, string y, string x)
         {
@@ -104,10 +158,11 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
-            string k = Int(layer.Index), width = Int(layer.OutputSize);
+            string k = Int(layer.Index), width = Int(Features(layer));
             string momentum = e.Literal(B(layer).Momentum), rest = e.Literal(1 - B(layer).Momentum), epsilon = e.Literal(B(layer).Epsilon);
             string runningMean = Const(layer, "RunningMeanOffset"), runningVariance = Const(layer, "RunningVarianceOffset");
-            w.WriteLine($"//   Training: μ{k}, σ²{k} are the batch's per-feature mean and (biased) variance, and the running statistics follow them");
+            string over = layer.Input.IsImage ? $"per-channel mean and (biased) variance over the batch, height and width (m·{Int(layer.Input.Plane)} values each)" : "per-feature mean and (biased) variance";
+            w.WriteLine($"//   Training: μ{k}, σ²{k} are the batch's {over}, and the running statistics follow them");
             w.WriteLine($"//     as in Keras: running ← {Number(B(layer).Momentum)}·running + {Number(1 - B(layer).Momentum)}·batch. Inference: μ{k}, σ²{k} are the running statistics.");
             using (w.Open())
             {
@@ -120,24 +175,12 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine("var stats = _statistics;");
                 using (w.Open("if (training)"))
                 {
-                    w.WriteLine($"var invM = {e.Literal(1)} / m;");
+                    w.WriteLine($"var invM = {InverseCount(e, layer)};");
                     w.WriteLine($"global::System.Array.Clear(mean, 0, {width});");
                     w.WriteLine($"global::System.Array.Clear(invStd, 0, {width}); // holds Σ (x − μ)² until the last loop");
-                    using (w.Open("for (int b = 0; b < m; b++)"))
-                    {
-                        w.WriteLine($"int o = b * {width};");
-                        w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] += input[o + j];");
-                    }
+                    EachValue(w, layer, "mean[{f}] += input[{x}];");
                     w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] *= invM;");
-                    using (w.Open("for (int b = 0; b < m; b++)"))
-                    {
-                        w.WriteLine($"int o = b * {width};");
-                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                        {
-                            w.WriteLine("var centred = input[o + j] - mean[j];");
-                            w.WriteLine("invStd[j] += centred * centred;");
-                        }
-                    }
+                    EachValueBlock(w, layer, "var centred = input[{x}] - mean[{f}];", "invStd[{f}] += centred * centred;");
                     using (w.Open($"for (int j = 0; j < {width}; j++)"))
                     {
                         w.WriteLine("var variance = invStd[j] * invM;");
@@ -154,29 +197,24 @@ namespace Unrolled.Generator.Layers
                         w.WriteLine($"invStd[j] = {e.Literal(1)} / {Numerics}.Sqrt(stats[{runningVariance} + j] + {epsilon});");
                     }
                 }
-                using (w.Open("for (int b = 0; b < m; b++)"))
-                {
-                    w.WriteLine($"int o = b * {width};");
-                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                    {
-                        w.WriteLine("var normalised = (input[o + j] - mean[j]) * invStd[j];");
-                        w.WriteLine("xhat[o + j] = normalised;");
-                        w.WriteLine($"output[o + j] = p[{Const(layer, "GammaOffset")} + j] * normalised + p[{Const(layer, "BetaOffset")} + j];");
-                    }
-                }
+                EachValueBlock(w, layer,
+                    "var normalised = (input[{x}] - mean[{f}]) * invStd[{f}];",
+                    "xhat[{x}] = normalised;",
+                    $"output[{{x}}] = p[{Const(layer, "GammaOffset")} + {{f}}] * normalised + p[{Const(layer, "BetaOffset")} + {{f}}];");
             }
         }
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
-            string k = Int(layer.Index), width = Int(layer.OutputSize);
+            string k = Int(layer.Index);
             string y = names.Y, x = names.X, gradOut = names.GradientOut, gradIn = names.GradientIn;
             bool needInputGradient = names.NeedsInputGradient;
-            w.WriteLine($"//   ∂L/∂γ{k} = Σ_b ∂L/∂{y} ⊙ x̂{k},   ∂L/∂β{k} = Σ_b ∂L/∂{y}");
+            string sum = layer.Input.IsImage ? "Σ_b Σ_h Σ_w" : "Σ_b", mean = layer.Input.IsImage ? "mean_(b,h,w)" : "mean_b";
+            w.WriteLine($"//   ∂L/∂γ{k} = {sum} ∂L/∂{y} ⊙ x̂{k},   ∂L/∂β{k} = {sum} ∂L/∂{y}" + (layer.Input.IsImage ? "   (per channel)" : string.Empty));
             if (needInputGradient)
             {
-                w.WriteLine($"//   ∂L/∂{x} = γ{k} / √(σ²{k} + ε) ⊙ (∂L/∂{y} − mean_b(∂L/∂{y}) − x̂{k} ⊙ mean_b(∂L/∂{y} ⊙ x̂{k}))");
-                w.WriteLine($"//   (the full training-mode formula: μ{k} and σ²{k} depend on every sample of the batch)");
+                w.WriteLine($"//   ∂L/∂{x} = γ{k} / √(σ²{k} + ε) ⊙ (∂L/∂{y} − {mean}(∂L/∂{y}) − x̂{k} ⊙ {mean}(∂L/∂{y} ⊙ x̂{k}))");
+                w.WriteLine($"//   (the full training-mode formula: μ{k} and σ²{k} depend on every {(layer.Input.IsImage ? "value of the channel in the" : "sample of the")} batch)");
             }
             using (w.Open())
             {
@@ -186,26 +224,14 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var delta = {gradOut};");
                 string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
                 w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
-                using (w.Open("for (int b = 0; b < m; b++)"))
-                {
-                    w.WriteLine($"int o = b * {width};");
-                    using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                    {
-                        w.WriteLine($"g[{gamma} + j] += delta[o + j] * xhat[o + j];");
-                        w.WriteLine($"g[{beta} + j] += delta[o + j];");
-                    }
-                }
+                EachValueBlock(w, layer, $"g[{gamma} + {{f}}] += delta[{{x}}] * xhat[{{x}}];", $"g[{beta} + {{f}}] += delta[{{x}}];");
                 if (needInputGradient)
                 {
                     w.WriteLine($"var invStd = s.invStd{k};");
                     w.WriteLine($"var inputDelta = {gradIn};");
-                    w.WriteLine($"var invM = {e.Literal(1)} / m;");
-                    using (w.Open("for (int b = 0; b < m; b++)"))
-                    {
-                        w.WriteLine($"int o = b * {width};");
-                        using (w.Open($"for (int j = 0; j < {width}; j++)"))
-                            w.WriteLine($"inputDelta[o + j] = p[{gamma} + j] * invStd[j] * (delta[o + j] - g[{beta} + j] * invM - xhat[o + j] * g[{gamma} + j] * invM);");
-                    }
+                    w.WriteLine($"var invM = {InverseCount(e, layer)};");
+                    EachValueBlock(w, layer,
+                        $"inputDelta[{{x}}] = p[{gamma} + {{f}}] * invStd[{{f}}] * (delta[{{x}}] - g[{beta} + {{f}}] * invM - xhat[{{x}}] * g[{gamma} + {{f}}] * invM);");
                 }
                 w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
                     (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));

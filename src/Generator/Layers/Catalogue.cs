@@ -8,6 +8,7 @@ namespace Unrolled.Generator.Layers
         private static readonly Layer[] s_layers =
         {
             new Dense(), new ReLU(), new LeakyReLU(), new Sigmoid(), new Tanh(), new Softmax(), new BatchNorm(), new Dropout(), new Flatten(),
+            new Conv2D(), new MaxPool2D(), new AvgPool2D(), new GlobalAvgPool2D(),
         };
 
         /// <summary>The kind's entry (the array is in <see cref="LayerKind"/> order; a test checks it).</summary>

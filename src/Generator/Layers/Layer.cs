@@ -71,6 +71,9 @@ namespace Unrolled.Generator.Layers
 
         protected static string OnnxInt(string name, long value) => $"global::Unrolled.OnnxAttribute.Int(\"{name}\", {value.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
 
+        protected static string OnnxInts(string name, params int[] values) =>
+            $"global::Unrolled.OnnxAttribute.Ints(\"{name}\", {string.Join(", ", System.Linq.Enumerable.Select(values, v => Emitter.Int(v) + "L"))})";
+
         protected static string OnnxFloat(string name, double value) => $"global::Unrolled.OnnxAttribute.Float(\"{name}\", {Emitter.DoubleLiteral(value)})";
 
         private static string Array(string type, string[] items) =>

@@ -54,4 +54,17 @@ namespace Unrolled
         /// <summary>LeCun normal, Var = 1/fan_in, for SELU/tanh-like layers (Keras <c>lecun_normal</c>).</summary>
         LeCunNormal = 4,
     }
+
+    /// <summary>How a convolution treats the border, with Keras' names (<c>padding="valid"</c> / <c>"same"</c>).</summary>
+    public enum Padding
+    {
+        /// <summary>No padding: only windows entirely inside the input, ⌊(H − k)/stride⌋ + 1 outputs (Keras' default;
+        /// PyTorch <c>padding=0</c>).</summary>
+        Valid = 0,
+
+        /// <summary>Zero padding so that there are ⌈H/stride⌉ outputs, as Keras and TensorFlow: the total padding
+        /// <c>max((out − 1)·stride + k − H, 0)</c> is split with the extra row and column, when it is odd, at the bottom and
+        /// right (ONNX <c>auto_pad="SAME_UPPER"</c>). With stride 1 and an odd kernel the output is the input's size.</summary>
+        Same = 1,
+    }
 }

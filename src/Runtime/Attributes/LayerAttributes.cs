@@ -105,4 +105,105 @@ namespace Unrolled
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
     public sealed class FlattenAttribute : LayerAttribute { }
+
+    /// <summary>
+    /// 2-D convolution (cross-correlation, as in every framework) of a C×H×W input with <c>filters</c> kernels of
+    /// C×kh×kw: <c>z[o, i, j] = b[o] + Σ_c Σ_u Σ_v W[o, c, u, v] · x[c, i·s + u − p, j·s + v − p]</c>. The weights are stored
+    /// <c>[filters × channels × kh × kw]</c> row-major (PyTorch <c>Conv2d.weight</c>, ONNX <c>Conv</c>), then the bias.
+    /// Defaults follow Keras' <c>Conv2D</c>: stride 1, <see cref="Padding.Valid"/>, a bias, Glorot-uniform weights with
+    /// fan_in = C·kh·kw and fan_out = filters·kh·kw.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class Conv2DAttribute : LayerAttribute
+    {
+        /// <summary>A convolution with <paramref name="filters"/> square kernels of <paramref name="kernelSize"/> × <paramref name="kernelSize"/>.</summary>
+        /// <param name="filters">Output channels; at least 1.</param>
+        /// <param name="kernelSize">Kernel height and width; at least 1.</param>
+        public Conv2DAttribute(int filters, int kernelSize) : this(filters, kernelSize, kernelSize) { }
+
+        /// <summary>A convolution with <paramref name="filters"/> kernels of <paramref name="kernelHeight"/> × <paramref name="kernelWidth"/>.</summary>
+        /// <param name="filters">Output channels; at least 1.</param>
+        /// <param name="kernelHeight">Kernel rows; at least 1.</param>
+        /// <param name="kernelWidth">Kernel columns; at least 1.</param>
+        public Conv2DAttribute(int filters, int kernelHeight, int kernelWidth)
+        {
+            Filters = filters;
+            KernelHeight = kernelHeight;
+            KernelWidth = kernelWidth;
+        }
+
+        /// <summary>Output channels.</summary>
+        public int Filters { get; }
+
+        /// <summary>Kernel rows.</summary>
+        public int KernelHeight { get; }
+
+        /// <summary>Kernel columns.</summary>
+        public int KernelWidth { get; }
+
+        /// <summary>Step between windows, along both axes. Default 1 (Keras <c>strides=(1, 1)</c>).</summary>
+        public int Stride { get; set; } = 1;
+
+        /// <summary>Border treatment. Default <see cref="Unrolled.Padding.Valid"/> (Keras <c>padding="valid"</c>).</summary>
+        public Padding Padding { get; set; } = Padding.Valid;
+
+        /// <summary>Whether each filter adds a bias. Default <c>true</c> (Keras <c>use_bias=True</c>); set <c>false</c> when a
+        /// <see cref="BatchNormAttribute"/> follows.</summary>
+        public bool UseBias { get; set; } = true;
+
+        /// <summary>Weight initialiser. Default <see cref="Unrolled.Init.XavierUniform"/> (Keras <c>glorot_uniform</c>).</summary>
+        public Init Init { get; set; } = Init.XavierUniform;
+    }
+
+    /// <summary>
+    /// Max pooling over windows of <c>poolSize</c> × <c>poolSize</c>, per channel: <c>a[c, i, j] = max_{u,v} x[c, i·s + u, j·s + v]</c>,
+    /// valid windows only (Keras <c>MaxPooling2D</c>, PyTorch <c>nn.MaxPool2d</c>). A NaN in a window gives NaN (as PyTorch);
+    /// the gradient of a window goes to its maximum, to the first one (row by row) when several are equal.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class MaxPool2DAttribute : LayerAttribute
+    {
+        /// <summary>Max pooling over <paramref name="poolSize"/> × <paramref name="poolSize"/> windows, stride <paramref name="poolSize"/>.</summary>
+        /// <param name="poolSize">Window height and width; at least 1.</param>
+        public MaxPool2DAttribute(int poolSize)
+        {
+            PoolSize = poolSize;
+            Stride = poolSize;
+        }
+
+        /// <summary>Window height and width.</summary>
+        public int PoolSize { get; }
+
+        /// <summary>Step between windows. Default: the pool size (Keras <c>strides=None</c>, PyTorch <c>stride=None</c>).</summary>
+        public int Stride { get; set; }
+    }
+
+    /// <summary>
+    /// Average pooling over windows of <c>poolSize</c> × <c>poolSize</c>, per channel: <c>a[c, i, j] = (1/k²) Σ_{u,v} x[c, i·s + u, j·s + v]</c>,
+    /// valid windows only (Keras <c>AveragePooling2D</c>, PyTorch <c>nn.AvgPool2d</c>); the gradient of a window is spread evenly.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class AvgPool2DAttribute : LayerAttribute
+    {
+        /// <summary>Average pooling over <paramref name="poolSize"/> × <paramref name="poolSize"/> windows, stride <paramref name="poolSize"/>.</summary>
+        /// <param name="poolSize">Window height and width; at least 1.</param>
+        public AvgPool2DAttribute(int poolSize)
+        {
+            PoolSize = poolSize;
+            Stride = poolSize;
+        }
+
+        /// <summary>Window height and width.</summary>
+        public int PoolSize { get; }
+
+        /// <summary>Step between windows. Default: the pool size (Keras <c>strides=None</c>).</summary>
+        public int Stride { get; set; }
+    }
+
+    /// <summary>
+    /// Global average pooling: C×H×W → C features, each channel's mean over its H·W values (Keras
+    /// <c>GlobalAveragePooling2D</c>, PyTorch <c>nn.AdaptiveAvgPool2d(1)</c> then flatten, ONNX <c>GlobalAveragePool</c>).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class GlobalAvgPool2DAttribute : LayerAttribute { }
 }

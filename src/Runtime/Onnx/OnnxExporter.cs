@@ -10,7 +10,7 @@ namespace Unrolled
     /// Writes a trained network as a standard ONNX model (IR version 8, opset 13) in inference mode, so it can run on
     /// ONNX Runtime, on servers and on GPUs. Each layer's node comes from its kind in the generator's layer catalogue
     /// (<see cref="LayerInfo.Onnx"/>: Dense → Gemm with transB = 1, BatchNorm → BatchNormalization with the running
-    /// statistics, the activations → their operators, Flatten → Flatten, Dropout → nothing); this class only serialises them. The input and
+    /// statistics, the activations → their operators, Conv2D → Conv, the pooling layers → MaxPool, AveragePool, GlobalAveragePool then Flatten, Flatten → Flatten, Dropout → nothing); this class only serialises them. The input and
     /// output have a dynamic batch dimension.
     /// The protobuf is written by hand (a few dozen lines), so Unrolled needs no protobuf dependency.
     /// </summary>
@@ -47,7 +47,9 @@ namespace Unrolled
                 var node = new Proto();
                 Node(node, onnx.Op, layer.Name, inputs, output);
                 foreach (OnnxAttribute attribute in onnx.Attributes)
-                    node.Message(5, attribute.IsFloat ? FloatAttribute(attribute.Name, attribute.Number) : IntAttribute(attribute.Name, attribute.Integer));
+                    node.Message(5, attribute.IsFloat ? FloatAttribute(attribute.Name, attribute.Number)
+                        : attribute.Integers != null ? IntsAttribute(attribute.Name, attribute.Integers)
+                        : IntAttribute(attribute.Name, attribute.Integer));
                 graph.Message(1, node);
                 current = output;
             }
@@ -118,6 +120,15 @@ namespace Unrolled
             attribute.String(1, name);
             attribute.Varint(3, (ulong)value);
             attribute.Varint(20, 2); // AttributeType.INT
+            return attribute;
+        }
+
+        private static Proto IntsAttribute(string name, IReadOnlyList<long> values)
+        {
+            var attribute = new Proto();
+            attribute.String(1, name);
+            foreach (long value in values) attribute.Varint(8, (ulong)value); // repeated int64 ints (unpacked)
+            attribute.Varint(20, 7); // AttributeType.INTS
             return attribute;
         }
 

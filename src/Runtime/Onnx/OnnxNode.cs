@@ -66,15 +66,16 @@ namespace Unrolled
         }
     }
 
-    /// <summary>An integer or floating-point attribute of an ONNX node.</summary>
+    /// <summary>An integer, floating-point or integer-list attribute of an ONNX node.</summary>
     public sealed class OnnxAttribute
     {
-        private OnnxAttribute(string name, bool isFloat, long integer, double number)
+        private OnnxAttribute(string name, bool isFloat, long integer, double number, long[]? integers = null)
         {
             Name = name ?? throw new ArgumentNullException(nameof(name));
             IsFloat = isFloat;
             Integer = integer;
             Number = number;
+            Integers = integers;
         }
 
         /// <summary>An INT attribute.</summary>
@@ -82,6 +83,13 @@ namespace Unrolled
 
         /// <summary>A FLOAT attribute (written as a 32-bit float, as ONNX stores them).</summary>
         public static OnnxAttribute Float(string name, double value) => new OnnxAttribute(name, true, 0, value);
+
+        /// <summary>An INTS attribute (<c>kernel_shape</c>, <c>strides</c>, <c>pads</c>).</summary>
+        public static OnnxAttribute Ints(string name, params long[] values) =>
+            new OnnxAttribute(name, false, 0, 0, (long[])(values ?? throw new ArgumentNullException(nameof(values))).Clone());
+
+        /// <summary>The INTS values, or null for an INT or FLOAT attribute.</summary>
+        public IReadOnlyList<long>? Integers { get; }
 
         /// <summary>The attribute's name.</summary>
         public string Name { get; }

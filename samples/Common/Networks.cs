@@ -14,4 +14,14 @@ namespace Unrolled.Samples
     [Dense(128)] [ReLU] [Dropout(0.3)]
     [Dense(10)] [Softmax]
     public partial class FashionNet { }
+
+    /// <summary>A small CNN (issue 16), with the lesson's placement rule in each block: Conv → BatchNorm → ReLU (the
+    /// convolutions have no bias: BatchNorm's β replaces it), then pooling; Dropout after the dense activation.</summary>
+    [Network(1, 28, 28, Loss = Loss.CrossEntropy)]
+    [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+    [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+    [Flatten]
+    [Dense(128)] [ReLU] [Dropout(0.5)]
+    [Dense(10)] [Softmax]
+    public partial class FashionCnn { }
 }

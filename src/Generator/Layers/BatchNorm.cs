@@ -51,24 +51,14 @@ namespace Unrolled.Generator.Layers
 
         public override int StatisticsCount(LayerSpec layer) => 2 * Features(layer);
 
-        /// <summary>The loops over every value of the batch, for a statement in which <c>{x}</c> is the value's index and
-        /// <c>{f}</c> its feature's (or channel's) index: one loop per sample over the features, or per sample and channel
-        /// over the plane.</summary>
+        /// <summary>The loops over every value of a batch of features, for a statement in which <c>{x}</c> is the value's
+        /// index and <c>{f}</c> its feature's.</summary>
         private static void EachValue(SourceWriter w, LayerSpec layer, string statement)
         {
             using (w.Open("for (int b = 0; b < m; b++)"))
             {
-                if (!layer.Input.IsImage)
-                {
-                    w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
-                    w.WriteLine($"for (int j = 0; j < {Int(layer.OutputSize)}; j++) {Fill(statement, layer)}");
-                    return;
-                }
-                using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
-                {
-                    w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {Int(layer.Input.Plane)};");
-                    w.WriteLine($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++) {Fill(statement, layer)}");
-                }
+                w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
+                w.WriteLine($"for (int j = 0; j < {Int(layer.OutputSize)}; j++) {Fill(statement)}");
             }
         }
 
@@ -77,24 +67,32 @@ namespace Unrolled.Generator.Layers
         {
             using (w.Open("for (int b = 0; b < m; b++)"))
             {
-                if (!layer.Input.IsImage)
-                {
-                    w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
-                    using (w.Open($"for (int j = 0; j < {Int(layer.OutputSize)}; j++)"))
-                        foreach (string statement in statements) w.WriteLine(Fill(statement, layer));
-                    return;
-                }
-                using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
-                {
-                    w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {Int(layer.Input.Plane)};");
-                    using (w.Open($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++)"))
-                        foreach (string statement in statements) w.WriteLine(Fill(statement, layer));
-                }
+                w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
+                using (w.Open($"for (int j = 0; j < {Int(layer.OutputSize)}; j++)"))
+                    foreach (string statement in statements) w.WriteLine(Fill(statement));
             }
         }
 
-        private static string Fill(string statement, LayerSpec layer) =>
-            layer.Input.IsImage ? statement.Replace("{x}", "o + q").Replace("{f}", "c") : statement.Replace("{x}", "o + j").Replace("{f}", "j");
+        private static string Fill(string statement) => statement.Replace("{x}", "o + j").Replace("{f}", "j");
+
+        /// <summary>The loops over the planes of a batch of images (sample b, channel c, at <c>o</c>), for statements in
+        /// which <c>{plane:name}</c> and <c>{span:name}</c> are plane c of sample b of buffer <c>name</c>, read-only or writable.</summary>
+        private static void EachPlane(Emitter e, SourceWriter w, LayerSpec layer, bool firstLayerInput, params string[] statements)
+        {
+            string plane = Int(layer.Input.Plane);
+            using (w.Open("for (int b = 0; b < m; b++)"))
+            using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
+            {
+                w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {plane};");
+                foreach (string statement in statements)
+                {
+                    string line = System.Text.RegularExpressions.Regex.Replace(statement, @"\{(plane|span):(\w+)\}", match =>
+                        match.Groups[2].Value == "input" && firstLayerInput ? $"input.Slice(o, {plane})" // the first layer reads the caller's span
+                        : e.Slice(match.Groups[1].Value == "plane", match.Groups[2].Value, "o", plane));
+                    w.WriteLine(line);
+                }
+            }
+        }
 
         /// <summary>1/m, or 1/(m·H·W) for an image: the values each mean is over.</summary>
         private static string InverseCount(Emitter e, LayerSpec layer) =>
@@ -173,14 +171,21 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var invStd = s.invStd{k};");
                 w.WriteLine("var p = _parameters;");
                 w.WriteLine("var stats = _statistics;");
+                bool image = layer.Input.IsImage, first = layer.Index == 1;
                 using (w.Open("if (training)"))
                 {
                     w.WriteLine($"var invM = {InverseCount(e, layer)};");
                     w.WriteLine($"global::System.Array.Clear(mean, 0, {width});");
                     w.WriteLine($"global::System.Array.Clear(invStd, 0, {width}); // holds Σ (x − μ)² until the last loop");
-                    EachValue(w, layer, "mean[{f}] += input[{x}];");
+                    if (image)
+                    {
+                        w.WriteLine("// Each plane is summed with vectors (Kernels.PlaneSum), then the planes of a channel in sample order.");
+                        EachPlane(e, w, layer, first, "mean[c] += global::Unrolled.Kernels.PlaneSum({plane:input});");
+                    }
+                    else EachValue(w, layer, "mean[{f}] += input[{x}];");
                     w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] *= invM;");
-                    EachValueBlock(w, layer, "var centred = input[{x}] - mean[{f}];", "invStd[{f}] += centred * centred;");
+                    if (image) EachPlane(e, w, layer, first, "invStd[c] += global::Unrolled.Kernels.PlaneSquaredDeviation({plane:input}, mean[c]);");
+                    else EachValueBlock(w, layer, "var centred = input[{x}] - mean[{f}];", "invStd[{f}] += centred * centred;");
                     using (w.Open($"for (int j = 0; j < {width}; j++)"))
                     {
                         w.WriteLine("var variance = invStd[j] * invM;");
@@ -197,10 +202,14 @@ namespace Unrolled.Generator.Layers
                         w.WriteLine($"invStd[j] = {e.Literal(1)} / {Numerics}.Sqrt(stats[{runningVariance} + j] + {epsilon});");
                     }
                 }
-                EachValueBlock(w, layer,
-                    "var normalised = (input[{x}] - mean[{f}]) * invStd[{f}];",
-                    "xhat[{x}] = normalised;",
-                    $"output[{{x}}] = p[{Const(layer, "GammaOffset")} + {{f}}] * normalised + p[{Const(layer, "BetaOffset")} + {{f}}];");
+                if (image)
+                    EachPlane(e, w, layer, first,
+                        $"global::Unrolled.Kernels.PlaneNormalize({{plane:input}}, mean[c], invStd[c], p[{Const(layer, "GammaOffset")} + c], p[{Const(layer, "BetaOffset")} + c], {{span:xhat}}, {{span:output}});");
+                else
+                    EachValueBlock(w, layer,
+                        "var normalised = (input[{x}] - mean[{f}]) * invStd[{f}];",
+                        "xhat[{x}] = normalised;",
+                        $"output[{{x}}] = p[{Const(layer, "GammaOffset")} + {{f}}] * normalised + p[{Const(layer, "BetaOffset")} + {{f}}];");
             }
         }
 
@@ -224,14 +233,22 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var delta = {gradOut};");
                 string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
                 w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
-                EachValueBlock(w, layer, $"g[{gamma} + {{f}}] += delta[{{x}}] * xhat[{{x}}];", $"g[{beta} + {{f}}] += delta[{{x}}];");
+                bool image = layer.Input.IsImage;
+                if (image)
+                    EachPlane(e, w, layer, false, $"g[{gamma} + c] += global::Unrolled.Kernels.PlaneDot({{plane:delta}}, {{plane:xhat}});",
+                        $"g[{beta} + c] += global::Unrolled.Kernels.PlaneSum({{plane:delta}});");
+                else EachValueBlock(w, layer, $"g[{gamma} + {{f}}] += delta[{{x}}] * xhat[{{x}}];", $"g[{beta} + {{f}}] += delta[{{x}}];");
                 if (needInputGradient)
                 {
                     w.WriteLine($"var invStd = s.invStd{k};");
                     w.WriteLine($"var inputDelta = {gradIn};");
                     w.WriteLine($"var invM = {InverseCount(e, layer)};");
-                    EachValueBlock(w, layer,
-                        $"inputDelta[{{x}}] = p[{gamma} + {{f}}] * invStd[{{f}}] * (delta[{{x}}] - g[{beta} + {{f}}] * invM - xhat[{{x}}] * g[{gamma} + {{f}}] * invM);");
+                    if (image)
+                        EachPlane(e, w, layer, false,
+                            $"global::Unrolled.Kernels.PlaneBatchNormGradient({{plane:delta}}, {{plane:xhat}}, p[{gamma} + c] * invStd[c], g[{beta} + c] * invM, g[{gamma} + c] * invM, {{span:inputDelta}});");
+                    else
+                        EachValueBlock(w, layer,
+                            $"inputDelta[{{x}}] = p[{gamma} + {{f}}] * invStd[{{f}}] * (delta[{{x}}] - g[{beta} + {{f}}] * invM - xhat[{{x}}] * g[{gamma} + {{f}}] * invM);");
                 }
                 w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
                     (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));

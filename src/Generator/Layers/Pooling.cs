@@ -54,33 +54,14 @@ namespace Unrolled.Generator.Layers
         protected string OnnxPool(string op, LayerSpec layer) =>
             Onnx(op, new string[0], OnnxInts("kernel_shape", P(layer).PoolSize, P(layer).PoolSize), OnnxInts("strides", P(layer).Stride, P(layer).Stride));
 
-        /// <summary>The loops over the planes and output positions, with <c>corner</c>, the window's first input, and <c>at</c>,
-        /// the output's index, in scope of <paramref name="body"/>.</summary>
-        protected static void Windows(SourceWriter w, LayerSpec layer, System.Action body)
-        {
-            PoolSpec pool = P(layer);
-            using (w.Open($"for (int plane = 0; plane < m * {Int(layer.Input.Channels)}; plane++)"))
-            {
-                w.WriteLine($"int from = plane * {Int(layer.Input.Plane)}, to = plane * {Int(layer.Output.Plane)};");
-                using (w.Open($"for (int i = 0; i < {Int(layer.Output.Height)}; i++)"))
-                using (w.Open($"for (int j = 0; j < {Int(layer.Output.Width)}; j++)"))
-                {
-                    w.WriteLine($"int corner = from + i * {Int(pool.Stride * layer.Input.Width)} + j * {Int(pool.Stride)}, at = to + i * {Int(layer.Output.Width)} + j;");
-                    body();
-                }
-            }
-        }
+        /// <summary>The kernels' arguments after the spans: the planes (m·C) and the geometry.</summary>
+        protected static string Geometry(LayerSpec layer) =>
+            $"m * {Int(layer.Input.Channels)}, height: {Int(layer.Input.Height)}, width: {Int(layer.Input.Width)}, pool: {Int(P(layer).PoolSize)}, " +
+            $"stride: {Int(P(layer).Stride)}, outHeight: {Int(layer.Output.Height)}, outWidth: {Int(layer.Output.Width)}";
 
-        /// <summary>The loops over one window, from <c>corner</c>; <paramref name="line"/> sees the input's index as <c>k</c>.</summary>
-        protected static void OverWindow(SourceWriter w, LayerSpec layer, string line)
-        {
-            using (w.Open($"for (int u = 0; u < {Int(P(layer).PoolSize)}; u++)"))
-            using (w.Open($"for (int v = 0; v < {Int(P(layer).PoolSize)}; v++)"))
-            {
-                w.WriteLine($"int k = corner + u * {Int(layer.Input.Width)} + v;");
-                w.WriteLine(line);
-            }
-        }
+        protected static string Planes(Emitter e, bool readOnly, string buffer, Shape shape) => e.Slice(readOnly, buffer, "0", $"m * {Int(shape.Size)}");
+
+        protected static string Input(Emitter e, LayerSpec layer, string input) => e.InputRows(layer, input);
     }
 
     /// <summary><c>[MaxPool2D(poolSize)]</c>: a[c, i, j] = max_{u,v} x[c, i·s + u, j·s + v]; NaN wins, the first maximum takes the gradient.</summary>
@@ -95,45 +76,21 @@ namespace Unrolled.Generator.Layers
         public override string ForwardMath(LayerSpec layer, string y, string x) =>
             $"{y}[c, i, j] = max_(u, v < {Int(P(layer).PoolSize)}) {Window(P(layer), x)}";
 
-        /// <summary>The one rule of both passes, PyTorch's (max_pool2d's CPU kernel): a larger value, or a NaN, takes the window,
-        /// so ties go to the first maximum, row by row, and a NaN wins.</summary>
-        private static string Takes(Emitter e) => $"value > max || {e.T}.IsNaN(value)";
-
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
-            w.WriteLine("//   A value takes the window if it is larger than the maximum so far, or NaN (NaN propagates; PyTorch's rule).");
-            using (w.Open())
-            {
-                w.WriteLine($"var input = {input};");
-                w.WriteLine($"var output = {output};");
-                Windows(w, layer, () =>
-                {
-                    w.WriteLine("var max = input[corner];");
-                    OverWindow(w, layer, $"var value = input[k]; if ({Takes(e)}) max = value;");
-                    w.WriteLine("output[at] = max;");
-                });
-            }
+            w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.MaxPool2D walks its windows. A value takes the window");
+            w.WriteLine("//   if it is larger than the maximum so far, or NaN (PyTorch's rule: NaN propagates, a tie keeps the first maximum).");
+            w.WriteLine($"global::Unrolled.Kernels.MaxPool2D({Input(e, layer, input)}, {Planes(e, false, output, layer.Output)},");
+            w.WriteLine($"    {Geometry(layer)});");
         }
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             string x = names.X, y = names.Y;
             w.WriteLine($"//   ∂L/∂{x}[c, h, w] = Σ over the windows whose arg-max is (h, w) of ∂L/∂{y}[c, i, j], 0 elsewhere: the maximum alone");
-            w.WriteLine($"//   moved the output. The arg-max is found again from {x} with the forward pass's rule (ties: the first maximum).");
-            using (w.Open())
-            {
-                w.WriteLine($"var input = {names.Input};");
-                w.WriteLine($"var delta = {names.GradientOut};");
-                w.WriteLine($"var inputDelta = {names.GradientIn};");
-                w.WriteLine($"global::System.Array.Clear(inputDelta, 0, m * {Int(layer.InputSize)});");
-                Windows(w, layer, () =>
-                {
-                    w.WriteLine("var max = input[corner];");
-                    w.WriteLine("int arg = corner;");
-                    OverWindow(w, layer, $"var value = input[k]; if ({Takes(e)}) {{ max = value; arg = k; }}");
-                    w.WriteLine("inputDelta[arg] += delta[at];");
-                });
-            }
+            w.WriteLine($"//   moved the output. The kernel finds each arg-max again from {x} with the forward pass's rule.");
+            w.WriteLine($"global::Unrolled.Kernels.MaxPool2DBackward({Planes(e, true, names.Input, layer.Input)}, {Planes(e, true, names.GradientOut, layer.Output)},");
+            w.WriteLine($"    {Planes(e, false, names.GradientIn, layer.Input)}, {Geometry(layer)});");
         }
     }
 
@@ -153,34 +110,17 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
-            using (w.Open())
-            {
-                w.WriteLine($"var input = {input};");
-                w.WriteLine($"var output = {output};");
-                Windows(w, layer, () =>
-                {
-                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
-                    OverWindow(w, layer, "sum += input[k];");
-                    w.WriteLine($"output[at] = sum / {e.Literal(Area(layer))};");
-                });
-            }
+            w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.AvgPool2D sums each window and divides by {Int(Area(layer))}.");
+            w.WriteLine($"global::Unrolled.Kernels.AvgPool2D({Input(e, layer, input)}, {Planes(e, false, output, layer.Output)},");
+            w.WriteLine($"    {Geometry(layer)});");
         }
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             string x = names.X, y = names.Y;
             w.WriteLine($"//   ∂L/∂{x}[c, h, w] = Σ over the windows covering (h, w) of ∂L/∂{y}[c, i, j] / {Int(Area(layer))}: each input moved its window's mean by 1/{Int(Area(layer))}.");
-            using (w.Open())
-            {
-                w.WriteLine($"var delta = {names.GradientOut};");
-                w.WriteLine($"var inputDelta = {names.GradientIn};");
-                w.WriteLine($"global::System.Array.Clear(inputDelta, 0, m * {Int(layer.InputSize)});");
-                Windows(w, layer, () =>
-                {
-                    w.WriteLine($"var share = delta[at] / {e.Literal(Area(layer))};");
-                    OverWindow(w, layer, "inputDelta[k] += share;");
-                });
-            }
+            w.WriteLine($"global::Unrolled.Kernels.AvgPool2DBackward({Planes(e, true, names.GradientOut, layer.Output)}, {Planes(e, false, names.GradientIn, layer.Input)},");
+            w.WriteLine($"    {Geometry(layer)});");
         }
     }
 
@@ -211,10 +151,9 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var output = {output};");
                 using (w.Open($"for (int plane = 0; plane < m * {Int(layer.Input.Channels)}; plane++)"))
                 {
-                    w.WriteLine($"int from = plane * {Int(layer.Input.Plane)};");
-                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
-                    w.WriteLine($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++) sum += input[from + q];");
-                    w.WriteLine($"output[plane] = sum / {e.Literal(layer.Input.Plane)};");
+                    string from = $"plane * {Int(layer.Input.Plane)}", plane = Int(layer.Input.Plane);
+                    string values = layer.Index == 1 ? $"input.Slice({from}, {plane})" : e.Slice(true, "input", from, plane); // the first layer reads the caller's span
+                    w.WriteLine($"output[plane] = global::Unrolled.Kernels.PlaneSum({values}) / {e.Literal(layer.Input.Plane)};");
                 }
             }
         }
@@ -228,9 +167,7 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var inputDelta = {names.GradientIn};");
                 using (w.Open($"for (int plane = 0; plane < m * {Int(layer.Input.Channels)}; plane++)"))
                 {
-                    w.WriteLine($"int from = plane * {Int(layer.Input.Plane)};");
-                    w.WriteLine($"var share = delta[plane] / {e.Literal(layer.Input.Plane)};");
-                    w.WriteLine($"for (int q = 0; q < {Int(layer.Input.Plane)}; q++) inputDelta[from + q] = share;");
+                    w.WriteLine($"{e.Slice(false, "inputDelta", $"plane * {Int(layer.Input.Plane)}", Int(layer.Input.Plane))}.Fill(delta[plane] / {e.Literal(layer.Input.Plane)});");
                 }
             }
         }

@@ -260,39 +260,14 @@ partial class SmallCnn
             var inputDelta = s.ga6;
             for (int plane = 0; plane < m * 6; plane++)
             {
-                int from = plane * 2;
-                var share = delta[plane] / 2f;
-                for (int q = 0; q < 2; q++) inputDelta[from + q] = share;
+                new global::System.Span<float>(inputDelta, plane * 2, 2).Fill(delta[plane] / 2f);
             }
         }
 
         // Layer 6: AvgPool2D 6×3×2 → 6×2×1 (2×2 windows, stride 1), backward.
         //   ∂L/∂z5[c, h, w] = Σ over the windows covering (h, w) of ∂L/∂a6[c, i, j] / 4: each input moved its window's mean by 1/4.
-        {
-            var delta = s.ga6;
-            var inputDelta = s.gz5;
-            global::System.Array.Clear(inputDelta, 0, m * 36);
-            for (int plane = 0; plane < m * 6; plane++)
-            {
-                int from = plane * 6, to = plane * 2;
-                for (int i = 0; i < 2; i++)
-                {
-                    for (int j = 0; j < 1; j++)
-                    {
-                        int corner = from + i * 2 + j * 1, at = to + i * 1 + j;
-                        var share = delta[at] / 4f;
-                        for (int u = 0; u < 2; u++)
-                        {
-                            for (int v = 0; v < 2; v++)
-                            {
-                                int k = corner + u * 2 + v;
-                                inputDelta[k] += share;
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        global::Unrolled.Kernels.AvgPool2DBackward(new global::System.ReadOnlySpan<float>(s.ga6, 0, m * 12), new global::System.Span<float>(s.gz5, 0, m * 36),
+            m * 6, height: 3, width: 2, pool: 2, stride: 1, outHeight: 2, outWidth: 1);
 
         // Layer 5: Conv2D 4×4×4 → 6×3×2 (6 filters of 2×3, stride 1, valid padding; 144 parameters, no bias, Xavier uniform init), backward.
         //   ∂L/∂W5[o, c, u, v] = Σ_b Σ_i Σ_j ∂L/∂z5[o, i, j] · a4[c, i + u, j + v]   (the 1/m of the mean loss is already inside ∂L/∂z5)
@@ -310,35 +285,9 @@ partial class SmallCnn
 
         // Layer 4: MaxPool2D 4×8×8 → 4×4×4 (2×2 windows, stride 2), backward.
         //   ∂L/∂a3[c, h, w] = Σ over the windows whose arg-max is (h, w) of ∂L/∂a4[c, i, j], 0 elsewhere: the maximum alone
-        //   moved the output. The arg-max is found again from a3 with the forward pass's rule (ties: the first maximum).
-        {
-            var input = s.a3;
-            var delta = s.ga4;
-            var inputDelta = s.ga3;
-            global::System.Array.Clear(inputDelta, 0, m * 256);
-            for (int plane = 0; plane < m * 4; plane++)
-            {
-                int from = plane * 64, to = plane * 16;
-                for (int i = 0; i < 4; i++)
-                {
-                    for (int j = 0; j < 4; j++)
-                    {
-                        int corner = from + i * 16 + j * 2, at = to + i * 4 + j;
-                        var max = input[corner];
-                        int arg = corner;
-                        for (int u = 0; u < 2; u++)
-                        {
-                            for (int v = 0; v < 2; v++)
-                            {
-                                int k = corner + u * 8 + v;
-                                var value = input[k]; if (value > max || float.IsNaN(value)) { max = value; arg = k; }
-                            }
-                        }
-                        inputDelta[arg] += delta[at];
-                    }
-                }
-            }
-        }
+        //   moved the output. The kernel finds each arg-max again from a3 with the forward pass's rule.
+        global::Unrolled.Kernels.MaxPool2DBackward(new global::System.ReadOnlySpan<float>(s.a3, 0, m * 256), new global::System.ReadOnlySpan<float>(s.ga4, 0, m * 64),
+            new global::System.Span<float>(s.ga3, 0, m * 256), m * 4, height: 8, width: 8, pool: 2, stride: 2, outHeight: 4, outWidth: 4);
 
         // Layer 3: ReLU, backward.
         //   ∂L/∂n2 = ∂L/∂a3 ⊙ ReLU'(n2), where ReLU'(n2) = 1 if n2 > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)
@@ -360,11 +309,8 @@ partial class SmallCnn
                 for (int c = 0; c < 4; c++)
                 {
                     int o = (b * 4 + c) * 64;
-                    for (int q = 0; q < 64; q++)
-                    {
-                        g[Layer2GammaOffset + c] += delta[o + q] * xhat[o + q];
-                        g[Layer2BetaOffset + c] += delta[o + q];
-                    }
+                    g[Layer2GammaOffset + c] += global::Unrolled.Kernels.PlaneDot(new global::System.ReadOnlySpan<float>(delta, o, 64), new global::System.ReadOnlySpan<float>(xhat, o, 64));
+                    g[Layer2BetaOffset + c] += global::Unrolled.Kernels.PlaneSum(new global::System.ReadOnlySpan<float>(delta, o, 64));
                 }
             }
             var invStd = s.invStd2;
@@ -375,10 +321,7 @@ partial class SmallCnn
                 for (int c = 0; c < 4; c++)
                 {
                     int o = (b * 4 + c) * 64;
-                    for (int q = 0; q < 64; q++)
-                    {
-                        inputDelta[o + q] = p[Layer2GammaOffset + c] * invStd[c] * (delta[o + q] - g[Layer2BetaOffset + c] * invM - xhat[o + q] * g[Layer2GammaOffset + c] * invM);
-                    }
+                    global::Unrolled.Kernels.PlaneBatchNormGradient(new global::System.ReadOnlySpan<float>(delta, o, 64), new global::System.ReadOnlySpan<float>(xhat, o, 64), p[Layer2GammaOffset + c] * invStd[c], g[Layer2BetaOffset + c] * invM, g[Layer2GammaOffset + c] * invM, new global::System.Span<float>(inputDelta, o, 64));
                 }
             }
             // With sgdRate η > 0 (SGD fused in): γ2 ← γ2 − η·∂L/∂γ2 and β2 ← β2 − η·∂L/∂β2, now that ∂L/∂z1 has used the old γ2.

@@ -109,12 +109,13 @@ partial class SmallCnn
                 var invM = 1f / (m * 64);
                 global::System.Array.Clear(mean, 0, 4);
                 global::System.Array.Clear(invStd, 0, 4); // holds Σ (x − μ)² until the last loop
+                // Each plane is summed with vectors (Kernels.PlaneSum), then the planes of a channel in sample order.
                 for (int b = 0; b < m; b++)
                 {
                     for (int c = 0; c < 4; c++)
                     {
                         int o = (b * 4 + c) * 64;
-                        for (int q = 0; q < 64; q++) mean[c] += input[o + q];
+                        mean[c] += global::Unrolled.Kernels.PlaneSum(new global::System.ReadOnlySpan<float>(input, o, 64));
                     }
                 }
                 for (int j = 0; j < 4; j++) mean[j] *= invM;
@@ -123,11 +124,7 @@ partial class SmallCnn
                     for (int c = 0; c < 4; c++)
                     {
                         int o = (b * 4 + c) * 64;
-                        for (int q = 0; q < 64; q++)
-                        {
-                            var centred = input[o + q] - mean[c];
-                            invStd[c] += centred * centred;
-                        }
+                        invStd[c] += global::Unrolled.Kernels.PlaneSquaredDeviation(new global::System.ReadOnlySpan<float>(input, o, 64), mean[c]);
                     }
                 }
                 for (int j = 0; j < 4; j++)
@@ -151,12 +148,7 @@ partial class SmallCnn
                 for (int c = 0; c < 4; c++)
                 {
                     int o = (b * 4 + c) * 64;
-                    for (int q = 0; q < 64; q++)
-                    {
-                        var normalised = (input[o + q] - mean[c]) * invStd[c];
-                        xhat[o + q] = normalised;
-                        output[o + q] = p[Layer2GammaOffset + c] * normalised + p[Layer2BetaOffset + c];
-                    }
+                    global::Unrolled.Kernels.PlaneNormalize(new global::System.ReadOnlySpan<float>(input, o, 64), mean[c], invStd[c], p[Layer2GammaOffset + c], p[Layer2BetaOffset + c], new global::System.Span<float>(xhat, o, 64), new global::System.Span<float>(output, o, 64));
                 }
             }
         }
@@ -168,32 +160,10 @@ partial class SmallCnn
 
         // Layer 4: MaxPool2D 4×8×8 → 4×4×4 (2×2 windows, stride 2).
         //   a4[c, i, j] = max_(u, v < 2) a3[c, 2·i + u, 2·j + v]
-        //   A value takes the window if it is larger than the maximum so far, or NaN (NaN propagates; PyTorch's rule).
-        {
-            var input = s.a3;
-            var output = s.a4;
-            for (int plane = 0; plane < m * 4; plane++)
-            {
-                int from = plane * 64, to = plane * 16;
-                for (int i = 0; i < 4; i++)
-                {
-                    for (int j = 0; j < 4; j++)
-                    {
-                        int corner = from + i * 16 + j * 2, at = to + i * 4 + j;
-                        var max = input[corner];
-                        for (int u = 0; u < 2; u++)
-                        {
-                            for (int v = 0; v < 2; v++)
-                            {
-                                int k = corner + u * 8 + v;
-                                var value = input[k]; if (value > max || float.IsNaN(value)) max = value;
-                            }
-                        }
-                        output[at] = max;
-                    }
-                }
-            }
-        }
+        //   Each (sample, channel) is one 8×8 plane; Kernels.MaxPool2D walks its windows. A value takes the window
+        //   if it is larger than the maximum so far, or NaN (PyTorch's rule: NaN propagates, a tie keeps the first maximum).
+        global::Unrolled.Kernels.MaxPool2D(new global::System.ReadOnlySpan<float>(s.a3, 0, m * 256), new global::System.Span<float>(s.a4, 0, m * 64),
+            m * 4, height: 8, width: 8, pool: 2, stride: 2, outHeight: 4, outWidth: 4);
 
         // Layer 5: Conv2D 4×4×4 → 6×3×2 (6 filters of 2×3, stride 1, valid padding; 144 parameters, no bias, Xavier uniform init).
         //   z5[o, i, j] = Σ_c Σ_u Σ_v W5[o, c, u, v] · a4[c, i + u, j + v]
@@ -209,31 +179,9 @@ partial class SmallCnn
 
         // Layer 6: AvgPool2D 6×3×2 → 6×2×1 (2×2 windows, stride 1).
         //   a6[c, i, j] = (1/4) Σ_(u, v < 2) z5[c, i + u, j + v]
-        {
-            var input = s.z5;
-            var output = s.a6;
-            for (int plane = 0; plane < m * 6; plane++)
-            {
-                int from = plane * 6, to = plane * 2;
-                for (int i = 0; i < 2; i++)
-                {
-                    for (int j = 0; j < 1; j++)
-                    {
-                        int corner = from + i * 2 + j * 1, at = to + i * 1 + j;
-                        float sum = 0f;
-                        for (int u = 0; u < 2; u++)
-                        {
-                            for (int v = 0; v < 2; v++)
-                            {
-                                int k = corner + u * 2 + v;
-                                sum += input[k];
-                            }
-                        }
-                        output[at] = sum / 4f;
-                    }
-                }
-            }
-        }
+        //   Each (sample, channel) is one 3×2 plane; Kernels.AvgPool2D sums each window and divides by 4.
+        global::Unrolled.Kernels.AvgPool2D(new global::System.ReadOnlySpan<float>(s.z5, 0, m * 36), new global::System.Span<float>(s.a6, 0, m * 12),
+            m * 6, height: 3, width: 2, pool: 2, stride: 1, outHeight: 2, outWidth: 1);
 
         // Layer 7: GlobalAvgPool2D 6×2×1 → 6 features (the mean of each channel).
         //   a7[c] = (1/2) Σ_h Σ_w a6[c, h, w]
@@ -242,10 +190,7 @@ partial class SmallCnn
             var output = s.a7;
             for (int plane = 0; plane < m * 6; plane++)
             {
-                int from = plane * 2;
-                float sum = 0f;
-                for (int q = 0; q < 2; q++) sum += input[from + q];
-                output[plane] = sum / 2f;
+                output[plane] = global::Unrolled.Kernels.PlaneSum(new global::System.ReadOnlySpan<float>(input, plane * 2, 2)) / 2f;
             }
         }
 

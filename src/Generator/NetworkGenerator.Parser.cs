@@ -119,7 +119,8 @@ namespace Unrolled.Generator
                             shape = shape.Flattened; // as if the [Flatten] were there, so later layers are still checked
                             break;
                         case InputRank.Image when !shape.IsImage:
-                            errors.Add(DiagnosticInfo.Create(NeedsImage, syntax?.GetLocation() ?? identifier, index, name, attribute.Name, shape));
+                            errors.Add(DiagnosticInfo.Create(NeedsImage, syntax?.GetLocation() ?? identifier, index, name, attribute.Name,
+                                shape.Size == 1 ? "1 feature" : $"{shape} features"));
                             return Fail(errors); // no height or width to check the later windows against
                     }
                     LayerSpec layer = Catalogue.Of(attribute.Kind).Parse(new LayerArguments(attribute.Kind, data, syntax, index, shape,

@@ -16,37 +16,47 @@ namespace Unrolled
         // results for any thread count. The transposes put each sample back to channel-major (C×H×W) and forth.
 
         /// <summary>
-        /// im2col: <c>cols[(s·P + i·outW + j)·K + c·kh·kw + u·kw + v] = x[s, c, i·stride + u − padTop, j·stride + v − padLeft]</c>,
-        /// 0 outside the input, for <paramref name="m"/> samples of C×H×W (P = outH·outW, K = C·kh·kw).
+        /// im2col: <c>cols[(s·P + i·outW + j)·rowStride + c·kh·kw + u·kw + v] = x[s, c, i·stride + u − padTop, j·stride + v − padLeft]</c>,
+        /// 0 outside the input, for <paramref name="m"/> samples of C×H×W (P = outH·outW). A row holds K = C·kh·kw values; a
+        /// <paramref name="rowStride"/> above K (0 means K) pads each row with zeros to a whole number of vectors.
         /// </summary>
         public static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, int m, int channels, int height, int width,
-            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth) where T : struct
+            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth, int rowStride = 0) where T : unmanaged
         {
             int plane = height * width, sample = channels * plane, k = channels * kernelHeight * kernelWidth, positions = outHeight * outWidth;
-            Check(x.Length >= m * sample && cols.Length >= (long)m * positions * k);
-            for (int s = 0; s < m; s++)
+            if (rowStride == 0) rowStride = k;
+            Check(rowStride >= k && x.Length >= (long)m * sample && cols.Length >= (long)m * positions * rowStride);
+            unsafe
             {
-                ReadOnlySpan<T> input = x.Slice(s * sample, sample);
-                for (int i = 0; i < outHeight; i++)
-                for (int j = 0; j < outWidth; j++)
+                fixed (T* px = x, pc = cols)
                 {
-                    Span<T> row = cols.Slice(((s * positions) + i * outWidth + j) * k, k);
-                    int top = i * stride - padTop, left = j * stride - padLeft, at = 0;
-                    // The columns of the window inside the input: v in [first, last).
-                    int first = Math.Max(0, -left), last = Math.Min(kernelWidth, width - left);
-                    for (int c = 0; c < channels; c++)
-                    for (int u = 0; u < kernelHeight; u++, at += kernelWidth)
+                    T* row = pc;
+                    for (int s = 0; s < m; s++)
                     {
-                        int y = top + u;
-                        Span<T> run = row.Slice(at, kernelWidth);
-                        if (y < 0 || y >= height || first >= last)
+                        T* input = px + (nint)s * sample;
+                        for (int i = 0; i < outHeight; i++)
+                        for (int j = 0; j < outWidth; j++, row += rowStride)
                         {
-                            run.Clear();
-                            continue;
+                            int top = i * stride - padTop, left = j * stride - padLeft;
+                            // The window's columns inside the input: v in [first, last).
+                            int first = Math.Min(kernelWidth, Math.Max(0, -left)), last = Math.Max(first, Math.Min(kernelWidth, width - left));
+                            T* to = row;
+                            for (int c = 0; c < channels; c++)
+                            for (int u = 0; u < kernelHeight; u++, to += kernelWidth)
+                            {
+                                int y = top + u;
+                                if (y < 0 || y >= height)
+                                {
+                                    for (int v = 0; v < kernelWidth; v++) to[v] = default;
+                                    continue;
+                                }
+                                T* from = input + c * plane + y * width + left;
+                                for (int v = 0; v < first; v++) to[v] = default;
+                                for (int v = first; v < last; v++) to[v] = from[v];
+                                for (int v = last; v < kernelWidth; v++) to[v] = default;
+                            }
+                            for (int pad = k; pad < rowStride; pad++) row[pad] = default;
                         }
-                        if (first > 0) run.Slice(0, first).Clear();
-                        input.Slice(c * plane + y * width + left + first, last - first).CopyTo(run.Slice(first));
-                        if (last < kernelWidth) run.Slice(last).Clear();
                     }
                 }
             }
@@ -54,44 +64,58 @@ namespace Unrolled
 
         /// <summary>col2im, the adjoint of <see cref="Im2Col{T}"/>: <c>dx[s, c, y, x] = Σ</c> of the <paramref name="cols"/> entries
         /// that <see cref="Im2Col{T}"/> copied from <c>x[s, c, y, x]</c> (overwrites <paramref name="dx"/>; the sum runs in one
-        /// fixed order, position by position).</summary>
+        /// fixed order, position by position; the padding of each row is ignored).</summary>
         public static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, int m, int channels, int height, int width,
-            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth) =>
-            Col2Im<float, SingleAdd>(cols, dx, m, channels, height, width, kernelHeight, kernelWidth, stride, padTop, padLeft, outHeight, outWidth);
+            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth, int rowStride = 0) =>
+            Col2Im<float, SingleOrder>(cols, dx, m, channels, height, width, kernelHeight, kernelWidth, stride, padTop, padLeft, outHeight, outWidth, rowStride);
 
         /// <summary>col2im in double precision (see the float overload).</summary>
         public static void Col2Im(ReadOnlySpan<double> cols, Span<double> dx, int m, int channels, int height, int width,
-            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth) =>
-            Col2Im<double, DoubleAdd>(cols, dx, m, channels, height, width, kernelHeight, kernelWidth, stride, padTop, padLeft, outHeight, outWidth);
+            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth, int rowStride = 0) =>
+            Col2Im<double, DoubleOrder>(cols, dx, m, channels, height, width, kernelHeight, kernelWidth, stride, padTop, padLeft, outHeight, outWidth, rowStride);
 
-        private static void Col2Im<T, TAdd>(ReadOnlySpan<T> cols, Span<T> dx, int m, int channels, int height, int width,
-            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth)
-            where T : struct
-            where TAdd : struct, IAdd<T>
+        private static unsafe void Col2Im<T, TOrder>(ReadOnlySpan<T> cols, Span<T> dx, int m, int channels, int height, int width,
+            int kernelHeight, int kernelWidth, int stride, int padTop, int padLeft, int outHeight, int outWidth, int rowStride)
+            where T : unmanaged
+            where TOrder : struct, IOrder<T>
         {
             int plane = height * width, sample = channels * plane, k = channels * kernelHeight * kernelWidth, positions = outHeight * outWidth;
-            Check(dx.Length >= m * sample && cols.Length >= (long)m * positions * k);
+            if (rowStride == 0) rowStride = k;
+            Check(rowStride >= k && dx.Length >= (long)m * sample && cols.Length >= (long)m * positions * rowStride);
             dx.Slice(0, m * sample).Clear();
-            TAdd add = default;
-            for (int s = 0; s < m; s++)
+            TOrder add = default;
+            fixed (T* pc = cols, pd = dx)
             {
-                Span<T> gradient = dx.Slice(s * sample, sample);
-                for (int i = 0; i < outHeight; i++)
-                for (int j = 0; j < outWidth; j++)
+                T* row = pc;
+                for (int s = 0; s < m; s++)
                 {
-                    ReadOnlySpan<T> row = cols.Slice(((s * positions) + i * outWidth + j) * k, k);
-                    int top = i * stride - padTop, left = j * stride - padLeft, at = 0;
-                    int first = Math.Max(0, -left), last = Math.Min(kernelWidth, width - left);
-                    for (int c = 0; c < channels; c++)
-                    for (int u = 0; u < kernelHeight; u++, at += kernelWidth)
+                    T* gradient = pd + (nint)s * sample;
+                    for (int i = 0; i < outHeight; i++)
+                    for (int j = 0; j < outWidth; j++, row += rowStride)
                     {
-                        int y = top + u;
-                        if (y < 0 || y >= height) continue;
-                        int o = c * plane + y * width + left;
-                        for (int v = first; v < last; v++) gradient[o + v] = add.Add(gradient[o + v], row[at + v]);
+                        int top = i * stride - padTop, left = j * stride - padLeft;
+                        int first = Math.Min(kernelWidth, Math.Max(0, -left)), last = Math.Max(first, Math.Min(kernelWidth, width - left));
+                        T* from = row;
+                        for (int c = 0; c < channels; c++)
+                        for (int u = 0; u < kernelHeight; u++, from += kernelWidth)
+                        {
+                            int y = top + u;
+                            if (y < 0 || y >= height) continue;
+                            T* to = gradient + c * plane + y * width + left;
+                            for (int v = first; v < last; v++) to[v] = add.Add(to[v], from[v]);
+                        }
                     }
                 }
             }
+        }
+
+        /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> values from rows <paramref name="sourceStride"/>
+        /// apart to rows <paramref name="destinationStride"/> apart (a convolution's weights into and out of their padded copy).</summary>
+        public static void CopyRows<T>(ReadOnlySpan<T> source, int sourceStride, Span<T> destination, int destinationStride, int rows, int length) where T : struct
+        {
+            Check(length <= sourceStride && length <= destinationStride && source.Length >= (long)(rows - 1) * sourceStride + length
+                  && destination.Length >= (long)(rows - 1) * destinationStride + length);
+            for (int r = 0; r < rows; r++) source.Slice(r * sourceStride, length).CopyTo(destination.Slice(r * destinationStride, length));
         }
 
         /// <summary>Per sample, <c>destination[s, c, r] = source[s, r, c]</c> for <paramref name="rows"/> × <paramref name="columns"/>
@@ -114,23 +138,6 @@ namespace Unrolled
                         to[c * rows + r] = from[r * columns + c];
                 }
             }
-        }
-
-        private interface IAdd<T>
-        {
-            T Add(T a, T b);
-        }
-
-        private readonly struct SingleAdd : IAdd<float>
-        {
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public float Add(float a, float b) => a + b;
-        }
-
-        private readonly struct DoubleAdd : IAdd<double>
-        {
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public double Add(double a, double b) => a + b;
         }
     }
 }

@@ -34,19 +34,41 @@ namespace Unrolled.Generator.Tests
                 (m, e) => "[BatchNorm(" + string.Join(", ", new[] { m, e }.Where(x => x.Length > 0)) + ")]")),
             (1, Mostly(new[] { "[Dropout(0)]", "[Dropout(0.5)]", "[Dropout(0.999)]" }, new[] { "[Dropout(1)]", "[Dropout(-0.1)]", "[Dropout(2)]", "[Dropout(double.NaN)]" })));
 
+        /// <summary>Issue 16: the layers of a network's convolutional part (on features they get UNR0012; a few Dense and Softmax
+        /// among them get UNR0011).</summary>
+        private static readonly Gen<string> ImageLayer = Gen.Frequency(
+            (4, Gen.Select(Mostly(new[] { 1, 3, 8 }, new[] { 0, -2 }), Mostly(new[] { "1", "2", "3", "5", "2, 3" }, new[] { "0", "40", "3, 0" }),
+                Mostly(new[] { "", "", ", Stride = 2" }, new[] { ", Stride = 0" }),
+                Mostly(new[] { "", ", Padding = Padding.Same", ", Padding = Padding.Valid" }, new[] { ", Padding = (Padding)3" }),
+                Gen.OneOf("", ", UseBias = false"),
+                (filters, kernel, stride, padding, bias) => $"[Conv2D({filters}, {kernel}{stride}{padding}{bias})]")),
+            (2, Mostly(new[] { "[MaxPool2D(2)]", "[MaxPool2D(3, Stride = 2)]", "[AvgPool2D(2)]", "[AvgPool2D(3, Stride = 1)]" },
+                new[] { "[MaxPool2D(0)]", "[MaxPool2D(50)]", "[AvgPool2D(2, Stride = -1)]" })),
+            (3, Gen.OneOf("[ReLU]", "[BatchNorm]", "[Dropout(0.2)]", "[Tanh]")),
+            (1, Layer));
+
+        /// <summary>An image network: its convolutional part, usually a Flatten or a global pool, then a dense part.</summary>
+        private static readonly Gen<(string Inputs, string[] Layers)> ImageNetwork =
+            Gen.Select(Mostly(new[] { "1, 8, 8", "3, 7, 9", "2, 28, 28", "1, 1, 1", "1, 12, 5" }, new[] { "0, 8, 8", "3, -1, 5" }),
+                ImageLayer.List[0, 5], Gen.Frequency((6, Gen.Const("[Flatten]")), (2, Gen.Const("[GlobalAvgPool2D]")), (1, Gen.Const(""))), Layer.List[0, 5],
+                (inputs, image, bridge, dense) => (inputs, image.Concat(new[] { bridge }).Where(l => l.Length > 0).Concat(dense).ToArray()));
+
+        private static readonly Gen<(string Inputs, string[] Layers)> FeatureNetwork =
+            Gen.Select(Mostly(new[] { "1", "2", "7", "784", "100_000" }, new[] { "-1", "0" }), Layer.List[0, 9], (inputs, layers) => (inputs, layers.ToArray()));
+
         private sealed record Declaration(string Name, string Source);
 
         /// <summary>A declaration with "{N}" where its number goes.</summary>
         private static readonly Gen<string> Template =
             Gen.Select(
-                Mostly(new[] { 1, 2, 7, 784, 100_000 }, new[] { -1, 0 }),
+                Gen.Frequency((2, FeatureNetwork), (1, ImageNetwork)),
                 Mostly(new[] { "", ", Loss = Loss.BinaryCrossEntropy", ", Loss = Loss.MeanSquaredError" }, new[] { ", Loss = (Loss)7" }),
                 Mostly(new[] { "", ", Precision = Precision.Double", ", Seed = -3" }, new[] { ", Precision = (Precision)5" }),
-                Layer.List[0, 9],
                 Gen.Frequency((30, Gen.Const("partial class")), (1, Gen.Const("class")), (1, Gen.Const("static partial class")), (1, Gen.Const("partial class {0}<T>"))),
                 Gen.Frequency((12, Gen.Const("none")), (4, Gen.Const("namespace")), (4, Gen.Const("nested")), (1, Gen.Const("nested-plain")), (1, Gen.Const("nested-generic"))),
-                (inputs, loss, extra, layers, kind, container) =>
+                (network, loss, extra, kind, container) =>
                 {
+                    (string inputs, string[] layers) = network;
                     string type = kind.Contains("{0}") ? string.Format(CultureInfo.InvariantCulture, kind, "Net{N}") : kind + " Net{N}";
                     string declaration = $"[Network({inputs}{loss}{extra})] {string.Join(" ", layers)}\npublic {type} {{ }}";
                     return container switch

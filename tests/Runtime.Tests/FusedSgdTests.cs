@@ -138,6 +138,16 @@ namespace Unrolled.Runtime.Tests
             AssertSameTraining<DenseMseS>(3, 1, Outputs);      // a Dense layer without bias
         }
 
+        [Theory]
+        [InlineData(5, 1)]
+        [InlineData(16, 2)]
+        public void TrainStepOnConvolutionalNetworksEqualsComputeGradientsThenStep(int batch, int threads)
+        {
+            AssertSameTraining<ConvStridedS>(batch, threads, Outputs); // padded im2col rows (K = 9 and 12 → 16), a conv without bias
+            AssertSameTraining<ConvPoolsS>(batch, threads, Outputs);   // BatchNorm on images, pooling, padded K = 18 → 32
+            AssertSameTraining<LeNetS>(batch, threads, Outputs);       // K = 72 unpadded, max pooling, Flatten
+        }
+
         [Fact]
         public void TrainStepWithTargetsInDoublePrecisionEqualsComputeGradientsThenStep()
         {

@@ -81,10 +81,10 @@ namespace Unrolled.Generator.Diagnostics
             "Layer {0} of {1} ([{2}]) needs features, but its input is a {3} image (channels × height × width): insert [Flatten] before it",
             "Dense and Softmax work on a vector of features. Keras and PyTorch also ask for an explicit Flatten between the convolutional part of a network and its dense part, so that the order of the features (c·H·W + h·W + w, as torch.flatten) is stated, not guessed.");
 
-        /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) needs a channels × height × width input, but its input is {3} features: declare the input as [Network(channels, height, width)], or move the layer before the [Flatten]"</c>.</summary>
+        /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) needs a channels × height × width input, but its input is {3}: declare the input as [Network(channels, height, width)], or move the layer before the [Flatten]"</c>.</summary>
         public static readonly DiagnosticDescriptor NeedsImage = Create("UNR0012",
             "A layer that needs a channels × height × width input on features",
-            "Layer {0} of {1} ([{2}]) needs a channels × height × width input, but its input is {3} features: declare the input as [Network(channels, height, width)], or move the layer before the [Flatten]",
+            "Layer {0} of {1} ([{2}]) needs a channels × height × width input, but its input is {3}: declare the input as [Network(channels, height, width)], or move the layer before the [Flatten]",
             "Convolution, pooling and Flatten slide over or unroll the height and width of their input; a vector of features has neither. [Network(784)] declares 784 features; [Network(1, 28, 28)] declares the same pixels as one 28×28 channel.");
 
         /// <summary>Format: <c>"{0} of layer {1} of {2} is {3}; it must be at least 1"</c>.</summary>

@@ -90,6 +90,14 @@ namespace Unrolled.Generator.Layers
             return 1;
         }
 
+        /// <summary>The length of an im2col row in the float kernels: K rounded up to a whole number of 16-float tiles when K is
+        /// small (a first layer on grey images has K = 9: the products would run on 1-float tails); the padding columns are 0
+        /// in cols and in the padded copy of W, so they add nothing. Double networks run the reference kernels on K itself.</summary>
+        private static int RowStride(Emitter e, Conv2DSpec conv) =>
+            e.Spec.IsDouble || conv.Depth >= 64 || conv.Depth % 16 == 0 ? conv.Depth : (conv.Depth + 15) / 16 * 16;
+
+        private static bool Padded(Emitter e, Conv2DSpec conv) => RowStride(e, conv) != conv.Depth;
+
         public override int ParameterCount(LayerSpec layer) => C(layer).WeightCount + (C(layer).UseBias ? C(layer).Filters : 0);
 
         public override long ParameterCountUnchecked(LayerSpec layer) =>
@@ -120,12 +128,19 @@ namespace Unrolled.Generator.Layers
         {
             Conv2DSpec conv = C(layer);
             string k = Int(layer.Index);
-            yield return new BufferInfo($"cols{k}", conv.Positions * conv.Depth, true,
-                $"cols{k}: im2col of {e.InputOf(layer.Index)}, one row of {Int(conv.Depth)} window inputs per output position, m·{Int(conv.Positions)} rows");
+            int row = RowStride(e, conv);
+            string padding = Padded(e, conv) ? $" padded with zeros to {Int(row)}" : string.Empty;
+            yield return new BufferInfo($"cols{k}", conv.Positions * row, true,
+                $"cols{k}: im2col of {e.InputOf(layer.Index)}, one row of {Int(conv.Depth)} window inputs{padding} per output position, m·{Int(conv.Positions)} rows");
             yield return new BufferInfo($"zt{k}", conv.Positions * conv.Filters, true,
                 $"z{k} position-major ([m·{Int(conv.Positions)} × {Int(conv.Filters)}]), then ∂L/∂z{k} in that order in the backward pass");
+            if (Padded(e, conv))
+            {
+                yield return new BufferInfo($"wpad{k}", conv.Filters * row, false, $"W{k} with each row padded with zeros to {Int(row)}, copied in before each pass");
+                yield return new BufferInfo($"gwpad{k}", conv.Filters * row, false, $"∂L/∂W{k} in the padded rows", trainingOnly: true);
+            }
             if (e.NeedsInputGradient(layer))
-                yield return new BufferInfo($"gcols{k}", conv.Positions * conv.Depth, true, $"∂L/∂cols{k}, before col2im folds it into ∂L/∂{e.InputOf(layer.Index)}", trainingOnly: true);
+                yield return new BufferInfo($"gcols{k}", conv.Positions * row, true, $"∂L/∂cols{k}, before col2im folds it into ∂L/∂{e.InputOf(layer.Index)}", trainingOnly: true);
         }
 
         /// <summary>ONNX Conv: W as stored ([F, C, kh, kw]), b, the kernel shape, strides and pads [top, left, bottom, right].</summary>
@@ -167,10 +182,20 @@ namespace Unrolled.Generator.Layers
             return conv.UseBias ? $"{y}[o, i, j] = b{k}[o] + {sum}" : $"{y}[o, i, j] = {sum}";
         }
 
-        private static string Geometry(Conv2DSpec conv) => string.Format(CultureInfo.InvariantCulture,
-            "channels: {0}, height: {1}, width: {2}, kernelHeight: {3}, kernelWidth: {4}, stride: {5}, padTop: {6}, padLeft: {7}, outHeight: {8}, outWidth: {9}",
+        private static string Geometry(Emitter e, Conv2DSpec conv) => string.Format(CultureInfo.InvariantCulture,
+            "channels: {0}, height: {1}, width: {2}, kernelHeight: {3}, kernelWidth: {4}, stride: {5}, padTop: {6}, padLeft: {7}, outHeight: {8}, outWidth: {9}{10}",
             conv.Input.Channels, conv.Input.Height, conv.Input.Width, conv.KernelHeight, conv.KernelWidth, conv.Stride, conv.PadTop, conv.PadLeft,
-            conv.Output.Height, conv.Output.Width);
+            conv.Output.Height, conv.Output.Width, Padded(e, conv) ? ", rowStride: " + Int(RowStride(e, conv)) : string.Empty);
+
+        /// <summary>W as the products see it: the parameters, or their padded copy (written first).</summary>
+        private static string Weights(Emitter e, SourceWriter w, Conv2DSpec conv, bool readOnly)
+        {
+            string weights = e.Slice(readOnly, "_parameters", Const(conv, "WeightsOffset"), Int(conv.WeightCount));
+            if (!Padded(e, conv)) return weights;
+            string k = Int(conv.Index), row = Int(RowStride(e, conv));
+            w.WriteLine($"global::Unrolled.Kernels.CopyRows({e.Slice(true, "_parameters", Const(conv, "WeightsOffset"), Int(conv.WeightCount))}, {Int(conv.Depth)}, {e.Slice(false, $"s.wpad{k}", "0", Int(conv.Filters * RowStride(e, conv)))}, {row}, {Int(conv.Filters)}, {Int(conv.Depth)});");
+            return e.Slice(readOnly, $"s.wpad{k}", "0", Int(conv.Filters * RowStride(e, conv)));
+        }
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
@@ -182,12 +207,16 @@ namespace Unrolled.Generator.Layers
             w.WriteLine($"//   im2col: row (b, i, j) of cols{k} holds the {depth} inputs window (i, j) covers, in the order of W{k}'s row (c, u, v), so");
             w.WriteLine($"//   the convolution is a Dense product over m·{positions} rows: Z{k}ᵀ = cols{k} · W{k}ᵀ{(conv.UseBias ? " + b" + k : string.Empty)} ([m·{positions} × {filters}],");
             w.WriteLine($"//   on Kernels.DenseForward), then each sample is transposed from position-major to channel-major {layer.Output}.");
+            if (Padded(e, conv))
+                w.WriteLine($"//   Rows of cols{k} and of W{k} are padded with zeros from {depth} to {Int(RowStride(e, conv))} values: whole vector tiles for the products.");
             string cols = $"s.cols{k}", zt = $"s.zt{k}";
+            int colsLength = conv.Positions * RowStride(e, conv);
             string bias = conv.UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), filters) : $"default({ReadOnlySpan}<{e.T}>)";
-            w.WriteLine($"global::Unrolled.Kernels.Im2Col({e.InputRows(layer, input)}, {e.Slice(false, cols, "0", $"m * {Int(conv.Positions * conv.Depth)}")}, m,");
-            w.WriteLine($"    {Geometry(conv)});");
-            w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.Slice(true, cols, "0", $"m * {Int(conv.Positions * conv.Depth)}")}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(conv.WeightCount))},");
-            w.WriteLine($"    {bias}, {e.Slice(false, zt, "0", $"m * {Int(conv.Positions * conv.Filters)}")}, m * {positions}, {depth}, {filters});");
+            w.WriteLine($"global::Unrolled.Kernels.Im2Col({e.InputRows(layer, input)}, {e.Slice(false, cols, "0", $"m * {Int(colsLength)}")}, m,");
+            w.WriteLine($"    {Geometry(e, conv)});");
+            string weights = Weights(e, w, conv, readOnly: true);
+            w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.Slice(true, cols, "0", $"m * {Int(colsLength)}")}, {weights},");
+            w.WriteLine($"    {bias}, {e.Slice(false, zt, "0", $"m * {Int(conv.Positions * conv.Filters)}")}, m * {positions}, {Int(RowStride(e, conv))}, {filters});");
             w.WriteLine($"global::Unrolled.Kernels.TransposeSamples({e.Slice(true, zt, "0", $"m * {Int(conv.Positions * conv.Filters)}")}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}, m, {positions}, {filters});");
         }
 
@@ -210,19 +239,30 @@ namespace Unrolled.Generator.Layers
                 ? $"//   adds each ∂cols{k} entry to the input value it was copied from. With sgdRate η > 0 (SGD fused in), ∂cols{k} is formed first, from the old W{k}."
                 : $"//   (Kernels.DenseBackward). With sgdRate η > 0 (SGD fused in), W{k} ← W{k} − η·∂L/∂W{k} as each ∂W tile leaves the registers.");
             string cols = $"s.cols{k}", zt = $"s.zt{k}", gcols = $"s.gcols{k}";
-            int ztLength = conv.Positions * conv.Filters, colsLength = conv.Positions * conv.Depth;
+            int ztLength = conv.Positions * conv.Filters, colsLength = conv.Positions * RowStride(e, conv);
+            bool padded = Padded(e, conv);
             string none = $"default({Span}<{e.T}>)";
             w.WriteLine($"global::Unrolled.Kernels.TransposeSamples({e.Slice(true, names.GradientOut, "0", $"m * {Int(layer.OutputSize)}")}, {e.Slice(false, zt, "0", $"m * {Int(ztLength)}")}, m, {filters}, {positions});");
             string bias = conv.UseBias ? e.Slice(false, "_parameters", Const(layer, "BiasOffset"), filters) : none;
             string biasGradient = conv.UseBias ? e.Slice(false, "_gradients", Const(layer, "BiasOffset"), filters) : none;
             string inputGradient = names.NeedsInputGradient ? e.Slice(false, gcols, "0", $"m * {Int(colsLength)}") : none;
+            string weights = Weights(e, w, conv, readOnly: false);
+            string weightGradient = padded ? e.Slice(false, $"s.gwpad{k}", "0", Int(conv.Filters * RowStride(e, conv)))
+                                           : e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(conv.WeightCount));
             w.WriteLine($"global::Unrolled.Kernels.DenseBackward({e.Slice(true, zt, "0", $"m * {Int(ztLength)}")}, {e.Slice(true, cols, "0", $"m * {Int(colsLength)}")},");
-            w.WriteLine($"    {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(conv.WeightCount))}, {bias},");
-            w.WriteLine($"    {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(conv.WeightCount))}, {biasGradient},");
-            w.WriteLine($"    {inputGradient}, m * {positions}, {depth}, {filters}, sgdRate);");
+            w.WriteLine($"    {weights}, {bias},");
+            w.WriteLine($"    {weightGradient}, {biasGradient},");
+            w.WriteLine($"    {inputGradient}, m * {positions}, {Int(RowStride(e, conv))}, {filters}, sgdRate);");
+            if (padded)
+            {
+                string row = Int(RowStride(e, conv));
+                w.WriteLine($"// ∂W{k} (and, with the fused step, the new W{k}) back out of the padded rows.");
+                w.WriteLine($"global::Unrolled.Kernels.CopyRows({e.Slice(true, $"s.gwpad{k}", "0", Int(conv.Filters * RowStride(e, conv)))}, {row}, {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(conv.WeightCount))}, {depth}, {filters}, {depth});");
+                w.WriteLine($"if (sgdRate != 0) global::Unrolled.Kernels.CopyRows({e.Slice(true, $"s.wpad{k}", "0", Int(conv.Filters * RowStride(e, conv)))}, {row}, {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(conv.WeightCount))}, {depth}, {filters}, {depth});");
+            }
             if (!names.NeedsInputGradient) return;
             w.WriteLine($"global::Unrolled.Kernels.Col2Im({e.Slice(true, gcols, "0", $"m * {Int(colsLength)}")}, {e.Slice(false, names.GradientIn, "0", $"m * {Int(layer.InputSize)}")}, m,");
-            w.WriteLine($"    {Geometry(conv)});");
+            w.WriteLine($"    {Geometry(e, conv)});");
         }
     }
 }

@@ -276,12 +276,16 @@ partial class SmallCnn
         //   As products on the im2col rows: δ = ∂L/∂z5 made position-major ([m·6 × 6]), ∂W5 = δᵀ · cols5, ∂cols5 = δ · W5, then col2im
         //   adds each ∂cols5 entry to the input value it was copied from. With sgdRate η > 0 (SGD fused in), ∂cols5 is formed first, from the old W5.
         global::Unrolled.Kernels.TransposeSamples(new global::System.ReadOnlySpan<float>(s.gz5, 0, m * 36), new global::System.Span<float>(s.zt5, 0, m * 36), m, 6, 6);
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.zt5, 0, m * 36), new global::System.ReadOnlySpan<float>(s.cols5, 0, m * 144),
-            new global::System.Span<float>(_parameters, Layer5WeightsOffset, 144), default(global::System.Span<float>),
-            new global::System.Span<float>(_gradients, Layer5WeightsOffset, 144), default(global::System.Span<float>),
-            new global::System.Span<float>(s.gcols5, 0, m * 144), m * 6, 24, 6, sgdRate);
-        global::Unrolled.Kernels.Col2Im(new global::System.ReadOnlySpan<float>(s.gcols5, 0, m * 144), new global::System.Span<float>(s.ga4, 0, m * 64), m,
-            channels: 4, height: 4, width: 4, kernelHeight: 2, kernelWidth: 3, stride: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 2);
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 144), 24, new global::System.Span<float>(s.wpad5, 0, 192), 32, 6, 24);
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.zt5, 0, m * 36), new global::System.ReadOnlySpan<float>(s.cols5, 0, m * 192),
+            new global::System.Span<float>(s.wpad5, 0, 192), default(global::System.Span<float>),
+            new global::System.Span<float>(s.gwpad5, 0, 192), default(global::System.Span<float>),
+            new global::System.Span<float>(s.gcols5, 0, m * 192), m * 6, 32, 6, sgdRate);
+        // ∂W5 (and, with the fused step, the new W5) back out of the padded rows.
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(s.gwpad5, 0, 192), 32, new global::System.Span<float>(_gradients, Layer5WeightsOffset, 144), 24, 6, 24);
+        if (sgdRate != 0) global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(s.wpad5, 0, 192), 32, new global::System.Span<float>(_parameters, Layer5WeightsOffset, 144), 24, 6, 24);
+        global::Unrolled.Kernels.Col2Im(new global::System.ReadOnlySpan<float>(s.gcols5, 0, m * 192), new global::System.Span<float>(s.ga4, 0, m * 64), m,
+            channels: 4, height: 4, width: 4, kernelHeight: 2, kernelWidth: 3, stride: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 2, rowStride: 32);
 
         // Layer 4: MaxPool2D 4×8×8 → 4×4×4 (2×2 windows, stride 2), backward.
         //   ∂L/∂a3[c, h, w] = Σ over the windows whose arg-max is (h, w) of ∂L/∂a4[c, i, j], 0 elsewhere: the maximum alone
@@ -335,9 +339,13 @@ partial class SmallCnn
         //   As products on the im2col rows: δ = ∂L/∂z1 made position-major ([m·64 × 4]), ∂W1 = δᵀ · cols1, ∂b1 = Σ_rows δ
         //   (Kernels.DenseBackward). With sgdRate η > 0 (SGD fused in), W1 ← W1 − η·∂L/∂W1 as each ∂W tile leaves the registers.
         global::Unrolled.Kernels.TransposeSamples(new global::System.ReadOnlySpan<float>(s.gz1, 0, m * 256), new global::System.Span<float>(s.zt1, 0, m * 256), m, 4, 64);
-        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.zt1, 0, m * 256), new global::System.ReadOnlySpan<float>(s.cols1, 0, m * 576),
-            new global::System.Span<float>(_parameters, Layer1WeightsOffset, 36), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
-            new global::System.Span<float>(_gradients, Layer1WeightsOffset, 36), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
-            default(global::System.Span<float>), m * 64, 9, 4, sgdRate);
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 36), 9, new global::System.Span<float>(s.wpad1, 0, 64), 16, 4, 9);
+        global::Unrolled.Kernels.DenseBackward(new global::System.ReadOnlySpan<float>(s.zt1, 0, m * 256), new global::System.ReadOnlySpan<float>(s.cols1, 0, m * 1024),
+            new global::System.Span<float>(s.wpad1, 0, 64), new global::System.Span<float>(_parameters, Layer1BiasOffset, 4),
+            new global::System.Span<float>(s.gwpad1, 0, 64), new global::System.Span<float>(_gradients, Layer1BiasOffset, 4),
+            default(global::System.Span<float>), m * 64, 16, 4, sgdRate);
+        // ∂W1 (and, with the fused step, the new W1) back out of the padded rows.
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(s.gwpad1, 0, 64), 16, new global::System.Span<float>(_gradients, Layer1WeightsOffset, 36), 9, 4, 9);
+        if (sgdRate != 0) global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(s.wpad1, 0, 64), 16, new global::System.Span<float>(_parameters, Layer1WeightsOffset, 36), 9, 4, 9);
     }
 }

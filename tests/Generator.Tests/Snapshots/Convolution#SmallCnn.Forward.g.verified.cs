@@ -86,10 +86,12 @@ partial class SmallCnn
         //   im2col: row (b, i, j) of cols1 holds the 9 inputs window (i, j) covers, in the order of W1's row (c, u, v), so
         //   the convolution is a Dense product over m·64 rows: Z1ᵀ = cols1 · W1ᵀ + b1 ([m·64 × 4],
         //   on Kernels.DenseForward), then each sample is transposed from position-major to channel-major 4×8×8.
-        global::Unrolled.Kernels.Im2Col(x.Slice(0, m * 64), new global::System.Span<float>(s.cols1, 0, m * 576), m,
-            channels: 1, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 8, outWidth: 8);
-        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.cols1, 0, m * 576), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 36),
-            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(s.zt1, 0, m * 256), m * 64, 9, 4);
+        //   Rows of cols1 and of W1 are padded with zeros from 9 to 16 values: whole vector tiles for the products.
+        global::Unrolled.Kernels.Im2Col(x.Slice(0, m * 64), new global::System.Span<float>(s.cols1, 0, m * 1024), m,
+            channels: 1, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 8, outWidth: 8, rowStride: 16);
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 36), 9, new global::System.Span<float>(s.wpad1, 0, 64), 16, 4, 9);
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.cols1, 0, m * 1024), new global::System.ReadOnlySpan<float>(s.wpad1, 0, 64),
+            new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 4), new global::System.Span<float>(s.zt1, 0, m * 256), m * 64, 16, 4);
         global::Unrolled.Kernels.TransposeSamples(new global::System.ReadOnlySpan<float>(s.zt1, 0, m * 256), new global::System.Span<float>(s.z1, 0, m * 256), m, 64, 4);
 
         // Layer 2: BatchNorm over 4 channels of 4×8×8 (ε = 0.001, momentum = 0.99; 8 parameters, 8 running statistics).
@@ -171,10 +173,12 @@ partial class SmallCnn
         //   im2col: row (b, i, j) of cols5 holds the 24 inputs window (i, j) covers, in the order of W5's row (c, u, v), so
         //   the convolution is a Dense product over m·6 rows: Z5ᵀ = cols5 · W5ᵀ ([m·6 × 6],
         //   on Kernels.DenseForward), then each sample is transposed from position-major to channel-major 6×3×2.
-        global::Unrolled.Kernels.Im2Col(new global::System.ReadOnlySpan<float>(s.a4, 0, m * 64), new global::System.Span<float>(s.cols5, 0, m * 144), m,
-            channels: 4, height: 4, width: 4, kernelHeight: 2, kernelWidth: 3, stride: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 2);
-        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.cols5, 0, m * 144), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 144),
-            default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(s.zt5, 0, m * 36), m * 6, 24, 6);
+        //   Rows of cols5 and of W5 are padded with zeros from 24 to 32 values: whole vector tiles for the products.
+        global::Unrolled.Kernels.Im2Col(new global::System.ReadOnlySpan<float>(s.a4, 0, m * 64), new global::System.Span<float>(s.cols5, 0, m * 192), m,
+            channels: 4, height: 4, width: 4, kernelHeight: 2, kernelWidth: 3, stride: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 2, rowStride: 32);
+        global::Unrolled.Kernels.CopyRows(new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 144), 24, new global::System.Span<float>(s.wpad5, 0, 192), 32, 6, 24);
+        global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.cols5, 0, m * 192), new global::System.ReadOnlySpan<float>(s.wpad5, 0, 192),
+            default(global::System.ReadOnlySpan<float>), new global::System.Span<float>(s.zt5, 0, m * 36), m * 6, 32, 6);
         global::Unrolled.Kernels.TransposeSamples(new global::System.ReadOnlySpan<float>(s.zt5, 0, m * 36), new global::System.Span<float>(s.z5, 0, m * 36), m, 6, 6);
 
         // Layer 6: AvgPool2D 6×3×2 → 6×2×1 (2×2 windows, stride 1).

@@ -269,8 +269,10 @@ partial class SmallCnn : global::Unrolled.INetwork<float>
         private readonly bool _training; // whether the training-only buffers (inputs, masks, gradients) are kept
         public float[] x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer
         public float[] z1 = s_empty; // z1: output of layer 1, m × 256
-        public float[] cols1 = s_empty; // cols1: im2col of x, one row of 9 window inputs per output position, m·64 rows
+        public float[] cols1 = s_empty; // cols1: im2col of x, one row of 9 window inputs padded with zeros to 16 per output position, m·64 rows
         public float[] zt1 = s_empty; // z1 position-major ([m·64 × 4]), then ∂L/∂z1 in that order in the backward pass
+        public float[] wpad1 = new float[64]; // W1 with each row padded with zeros to 16, copied in before each pass
+        public float[] gwpad1 = s_empty; // ∂L/∂W1 in the padded rows
         public float[] gz1 = s_empty; // ∂L/∂z1
         public float[] n2 = s_empty; // n2: output of layer 2, m × 256
         public float[] xhat2 = s_empty; // x̂2 = (z1 − μ2) / √(σ²2 + ε), kept for the backward pass
@@ -282,8 +284,10 @@ partial class SmallCnn : global::Unrolled.INetwork<float>
         public float[] a4 = s_empty; // a4: output of layer 4, m × 64
         public float[] ga4 = s_empty; // ∂L/∂a4
         public float[] z5 = s_empty; // z5: output of layer 5, m × 36
-        public float[] cols5 = s_empty; // cols5: im2col of a4, one row of 24 window inputs per output position, m·6 rows
+        public float[] cols5 = s_empty; // cols5: im2col of a4, one row of 24 window inputs padded with zeros to 32 per output position, m·6 rows
         public float[] zt5 = s_empty; // z5 position-major ([m·6 × 6]), then ∂L/∂z5 in that order in the backward pass
+        public float[] wpad5 = new float[192]; // W5 with each row padded with zeros to 32, copied in before each pass
+        public float[] gwpad5 = s_empty; // ∂L/∂W5 in the padded rows
         public float[] gcols5 = s_empty; // ∂L/∂cols5, before col2im folds it into ∂L/∂a4
         public float[] gz5 = s_empty; // ∂L/∂z5
         public float[] a6 = s_empty; // a6: output of layer 6, m × 12
@@ -306,8 +310,9 @@ partial class SmallCnn : global::Unrolled.INetwork<float>
             if (samples <= _capacity || samples == 0) return;
             if (_training) x = new float[checked(samples * InputSize)];
             z1 = new float[checked(samples * 256)];
-            cols1 = new float[checked(samples * 576)];
+            cols1 = new float[checked(samples * 1024)];
             zt1 = new float[checked(samples * 256)];
+            if (_training) gwpad1 = new float[64];
             if (_training) gz1 = new float[checked(samples * 256)];
             n2 = new float[checked(samples * 256)];
             xhat2 = new float[checked(samples * 256)];
@@ -317,9 +322,10 @@ partial class SmallCnn : global::Unrolled.INetwork<float>
             a4 = new float[checked(samples * 64)];
             if (_training) ga4 = new float[checked(samples * 64)];
             z5 = new float[checked(samples * 36)];
-            cols5 = new float[checked(samples * 144)];
+            cols5 = new float[checked(samples * 192)];
             zt5 = new float[checked(samples * 36)];
-            if (_training) gcols5 = new float[checked(samples * 144)];
+            if (_training) gwpad5 = new float[192];
+            if (_training) gcols5 = new float[checked(samples * 192)];
             if (_training) gz5 = new float[checked(samples * 36)];
             a6 = new float[checked(samples * 12)];
             if (_training) ga6 = new float[checked(samples * 12)];

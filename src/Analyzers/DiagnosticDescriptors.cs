@@ -73,10 +73,10 @@ namespace Unrolled.Analyzers
 
         /// <summary>Format: <c>"Dense layer {0} follows Dense layer {1} with no non-linearity between them: they collapse to one linear map; insert [ReLU]"</c>.</summary>
         public static readonly DiagnosticDescriptor DenseAfterDense = Create("UNR0107",
-            "Two Dense layers with no non-linearity between them",
-            "Dense layer {0} follows Dense layer {1} with no non-linearity between them: they collapse to one linear map; insert [ReLU]",
+            "Two Dense (or Conv2D) layers with no non-linearity between them",
+            "{2} layer {0} follows {3} layer {1} with no non-linearity between them: they collapse to one linear map; insert [ReLU]",
             DiagnosticCategories.Design, DiagnosticSeverity.Warning,
-            "W2·(W1·x + b1) + b2 is one linear map: the extra layer adds parameters but no capacity (NeuraLint f009).");
+            "W2·(W1·x + b1) + b2 is one linear map: the extra layer adds parameters but no capacity (NeuraLint f009). Two convolutions in a row are one convolution with a larger kernel; Flatten, average pooling, Dropout and BatchNorm (at inference) between them are linear too.");
 
         /// <summary>Format: <c>"{0}"</c> (Softmax over one unit, or Sigmoid with cross-entropy).</summary>
         public static readonly DiagnosticDescriptor WrongOutputForClasses = Create("UNR0108",
@@ -101,15 +101,15 @@ namespace Unrolled.Analyzers
 
         /// <summary>Format: <c>"Dense layer {0} has a bias that the following BatchNorm's β cancels: set UseBias = false"</c>.</summary>
         public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Create("UNR0111",
-            "Dense bias cancelled by BatchNorm",
-            "Dense layer {0} has a bias that the following BatchNorm's β cancels: set UseBias = false",
+            "Dense or Conv2D bias cancelled by BatchNorm",
+            "{1} layer {0} has a bias that the following BatchNorm's β cancels: set UseBias = false",
             DiagnosticCategories.Performance, DiagnosticSeverity.Info,
             "BatchNorm subtracts the batch mean, which removes any constant bias; its own β does the shifting (NeuraLint f005).");
 
         /// <summary>Format: <c>"Dense layer {0} uses {1} initialisation before {2}: use Init.{3}"</c>.</summary>
         public static readonly DiagnosticDescriptor InitUnsuited = Create("UNR0112",
             "Initialiser unsuited to the following activation",
-            "Dense layer {0} uses {1} initialisation before {2}: use Init.{3}",
+            "{4} layer {0} uses {1} initialisation before {2}: use Init.{3}",
             DiagnosticCategories.Design, DiagnosticSeverity.Info,
             "Xavier (Var = 2/(fan_in + fan_out)) keeps variance for linear/tanh/sigmoid layers; ReLU zeroes half its inputs, so He (Var = 2/fan_in) keeps the variance there (He et al. 2015; TheDeepChecker need_he / need_glorot).");
 
@@ -189,5 +189,26 @@ namespace Unrolled.Analyzers
             "Adam epsilon {0} is at most 1e-10: early steps divide by almost nothing; use 1e-8 (PyTorch) or 1e-7 (Keras)",
             DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
             "ε keeps √v̂ + ε away from zero; where a gradient is tiny, a minute ε turns it into a huge step (TheDeepChecker low_adam_epsilon).");
+
+        /// <summary>Format: <c>"[{0}] layer {1} leaves {2} of its {3} input unused: …"</c>.</summary>
+        public static readonly DiagnosticDescriptor PoolingLeavesInputUnused = Create("UNR0116",
+            "A pooling window or stride that leaves rows or columns of its input unused",
+            "[{0}] layer {1} leaves {2} of its {3} input unused: its windows stop before the end ((H − k) is not a multiple of the stride); adjust the pool size or stride, or pad the layer before",
+            DiagnosticCategories.Design, DiagnosticSeverity.Info,
+            "Valid pooling takes only whole windows: what is left after the last one is never looked at (MaxPool2D(2) on 13 rows ignores the 13th). Often harmless, sometimes a shape nobody meant.");
+
+        /// <summary>Format: <c>"[Dropout] layer {0} drops single values of {1} feature maps: …"</c>.</summary>
+        public static readonly DiagnosticDescriptor DropoutOnFeatureMaps = Create("UNR0117",
+            "Element-wise Dropout directly on convolutional feature maps",
+            "[Dropout] layer {0} drops single values of {1} feature maps: neighbouring pixels are correlated, so the next layer recovers them and it barely regularises; drop after [Flatten] or the Dense layer instead",
+            DiagnosticCategories.Design, DiagnosticSeverity.Info,
+            "Tompson et al. 2015 (spatial dropout): adjacent activations of a feature map are strongly correlated, so zeroing single ones leaves their information in the neighbours. Drop whole channels, or drop in the dense part.");
+
+        /// <summary>Format: <c>"[Dense] layer {0} after [Flatten] has {1:N0} weights ({2} inputs × {3} units): …"</c>.</summary>
+        public static readonly DiagnosticDescriptor HugeDenseAfterFlatten = Create("UNR0118",
+            "A Dense layer after Flatten with millions of weights",
+            "[Dense] layer {0} after [Flatten] has {1} weights ({2} inputs × {3} units): pool, stride or add a convolution stage first to shrink the feature maps",
+            DiagnosticCategories.Performance, DiagnosticSeverity.Info,
+            "Flattening large feature maps into a Dense layer puts almost all of a network's parameters (and its overfitting) in one layer. Pooling before the Flatten, or global average pooling, keeps the dense part small.");
     }
 }

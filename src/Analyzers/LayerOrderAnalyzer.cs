@@ -65,17 +65,18 @@ namespace Unrolled.Analyzers
                     && !(layer.Kind == LayerKind.Softmax && i < lastDense)) // UNR0110 names a Softmax before the output
                     report(Diagnostic.Create(TwoActivations, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, before.Name));
 
-                if (layer.Kind == LayerKind.Dense)
+                if (layer.Kind is LayerKind.Dense or LayerKind.Conv2D)
                 {
                     // Dense [BatchNorm…] [Dropout…] Dense: the ReLU goes after the BatchNorms and before the Dropouts
-                    // (Dense → BatchNorm → activation → Dropout, the lesson's order).
+                    // (Dense → BatchNorm → activation → Dropout, the lesson's order). Between convolutions (and from a
+                    // convolution into a Dense layer) Flatten and average pooling are linear as well.
                     int j = i - 1;
-                    while (j >= 0 && layers[j].Kind is LayerKind.BatchNorm or LayerKind.Dropout) j--;
-                    if (j >= 0 && layers[j].Kind == LayerKind.Dense)
+                    while (j >= 0 && layers[j].Kind is LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Flatten or LayerKind.AvgPool2D or LayerKind.GlobalAvgPool2D) j--;
+                    if (j >= 0 && layers[j].Kind is LayerKind.Dense or LayerKind.Conv2D)
                     {
                         int insertAt = j + 1;
                         while (insertAt < i && layers[insertAt].Kind == LayerKind.BatchNorm) insertAt++;
-                        report(Diagnostic.Create(DenseAfterDense, network.LocationOf(i), NetworkModel.Properties(i, insertAt), i + 1, j + 1));
+                        report(Diagnostic.Create(DenseAfterDense, network.LocationOf(i), NetworkModel.Properties(i, insertAt), i + 1, j + 1, layer.Name, layers[j].Name));
                     }
                 }
 
@@ -201,11 +202,11 @@ namespace Unrolled.Analyzers
                 LayerAttribute layer = layers[i];
                 if (layer.IsSaturating && ++saturating == 4 && !batchNorm)
                     report(Diagnostic.Create(SaturatingStack, network.LocationOf(i), NetworkModel.Properties(i), layers.FindAll(l => l.IsSaturating).Count));
-                if (layer.Kind != LayerKind.Dense) continue;
+                if (layer.Kind is not (LayerKind.Dense or LayerKind.Conv2D)) continue;
 
                 bool useBias = layer.Named("UseBias") is not false;
                 if (useBias && i + 1 < layers.Count && layers[i + 1].Kind == LayerKind.BatchNorm)
-                    report(Diagnostic.Create(BiasBeforeBatchNorm, network.LocationOf(i), NetworkModel.Properties(i), i + 1));
+                    report(Diagnostic.Create(BiasBeforeBatchNorm, network.LocationOf(i), NetworkModel.Properties(i), i + 1, layer.Name));
 
                 // The activation this layer feeds (through Dropout; BatchNorm in between rescales anyway).
                 int j = i + 1;
@@ -218,8 +219,60 @@ namespace Unrolled.Analyzers
                     : next.IsSaturating ? init switch { 2 => "XavierUniform", 3 => "XavierNormal", _ => null }
                     : null;
                 if (better != null)
-                    report(Diagnostic.Create(InitUnsuited, network.LocationOf(i), NetworkModel.Properties(i, init: better), i + 1, s_inits[init], layers[j].Name, better));
+                    report(Diagnostic.Create(InitUnsuited, network.LocationOf(i), NetworkModel.Properties(i, init: better), i + 1, s_inits[init], layers[j].Name, better, layer.Name));
             }
         }
+    }
+
+    /// <summary>The shapes of a convolutional network: pooling that leaves input unused (UNR0116), element-wise Dropout on
+    /// feature maps (UNR0117), a Dense layer after Flatten with millions of weights (UNR0118).</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ConvolutionShapeAnalyzer : NetworkAnalyzer
+    {
+        /// <summary>Above this many weights a Dense layer after Flatten is reported (a few million: 16 MB of floats).</summary>
+        public const long HugeDense = 4_000_000;
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(PoolingLeavesInputUnused, DropoutOnFeatureMaps, HugeDenseAfterFlatten);
+
+        private protected override void Analyze(NetworkModel network, Action<Diagnostic> report)
+        {
+            List<LayerAttribute> layers = network.Layers;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerAttribute layer = layers[i];
+                Shape input = network.InputShapeOf(i);
+                if (!input.IsImage && layer.Kind != LayerKind.Dense) continue;
+                switch (layer.Kind)
+                {
+                    case LayerKind.MaxPool2D:
+                    case LayerKind.AvgPool2D:
+                    {
+                        int size = layer.Data.ConstructorArguments.Length > 0 && layer.Data.ConstructorArguments[0].Value is int k ? k : 0;
+                        int stride = layer.Named("Stride") is int s ? s : size;
+                        if (size < 1 || stride < 1 || size > input.Height || size > input.Width) break; // the generator's UNR0010/UNR0013
+                        int rows = (input.Height - size) % stride, columns = (input.Width - size) % stride;
+                        if (rows == 0 && columns == 0) break;
+                        string unused = rows > 0 && columns > 0 ? $"{Count(rows, "row")} and {Count(columns, "column")}" : rows > 0 ? Count(rows, "row") : Count(columns, "column");
+                        report(Diagnostic.Create(PoolingLeavesInputUnused, network.LocationOf(i), NetworkModel.Properties(i), layer.Name, i + 1, unused, input.ToString()));
+                        break;
+                    }
+                    case LayerKind.Dropout:
+                        report(Diagnostic.Create(DropoutOnFeatureMaps, network.LocationOf(i), NetworkModel.Properties(i), i + 1, input.ToString()));
+                        break;
+                    case LayerKind.Dense when i > 0 && layers[i - 1].Kind == LayerKind.Flatten:
+                    {
+                        long weights = (long)input.Size * network.Widths[i];
+                        if (weights > HugeDense)
+                            report(Diagnostic.Create(HugeDenseAfterFlatten, network.LocationOf(i), NetworkModel.Properties(i), i + 1,
+                                weights.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), input.Size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                                network.Widths[i].ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+                        break;
+                    }
+                }
+            }
+        }
+
+        private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
     }
 }

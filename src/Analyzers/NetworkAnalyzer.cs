@@ -29,6 +29,12 @@ namespace Unrolled.Analyzers
         /// <summary>Output shape of each layer, and its values per sample.</summary>
         public Shape[] Shapes { get; }
 
+        /// <summary>The input shape of layer <paramref name="index"/> (0-based).</summary>
+        public Shape InputShapeOf(int index) => index == 0 ? Input : Shapes[index - 1];
+
+        /// <summary>The network's input shape.</summary>
+        public Shape Input { get; private set; }
+
         public int[] Widths { get; }
 
         /// <summary>Unrolled.Loss as an int: 0 cross-entropy, 1 binary cross-entropy, 2 mean squared error.</summary>
@@ -61,7 +67,7 @@ namespace Unrolled.Analyzers
             int loss = 0;
             foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
                 if (argument.Key == "Loss" && argument.Value.Value is int value) loss = value;
-            return new NetworkModel(type, layers, shapes, loss);
+            return new NetworkModel(type, layers, shapes, loss) { Input = InputShape(network) };
         }
 
         /// <summary>[Network(inputs)] or [Network(channels, height, width)]; out-of-range sizes (the generator's UNR0002) read as 1.</summary>

@@ -109,7 +109,15 @@ namespace Unrolled
         /// <summary>BatchNorm ε; 0 for other layers.</summary>
         public double Epsilon { get; }
 
-        /// <summary>Whether a Dense layer adds a bias (it follows the weights in <c>Parameters</c>).</summary>
+        /// <summary>The weights of a Dense or Conv2D layer (its parameters before the bias); 0 for other kinds.</summary>
+        public int WeightCount => Kind switch
+        {
+            LayerKind.Dense => InputSize * OutputSize,
+            LayerKind.Conv2D => ParameterCount - (HasBias ? OutputShape.Channels : 0),
+            _ => 0,
+        };
+
+        /// <summary>Whether a Dense or Conv2D layer adds a bias (it follows the weights in <c>Parameters</c>).</summary>
         public bool HasBias { get; }
 
         /// <summary>How the layer runs in ONNX at inference (written by the generator from the layer's kind); null for a

@@ -77,6 +77,51 @@ namespace Unrolled.Runtime.Tests
             Assert.Equal(1.0, dead.Value);
         }
 
+        /// <summary>Issue 16: images of 6×6 whose class sets the brightness of one third of the rows.</summary>
+        private static Dataset<float> Stripes(int count, int seed, float scale = 1)
+        {
+            float[] x = TestData.NormalSingle(count * 36, seed, 0.3);
+            int[] labels = TestData.Labels(count, 3, seed + 1);
+            for (int i = 0; i < count; i++)
+                for (int q = 0; q < 12; q++) x[i * 36 + labels[i] * 12 + q] += 1;
+            for (int i = 0; i < x.Length; i++) x[i] *= scale;
+            return new Dataset<float>(x, 36, labels);
+        }
+
+        [Fact]
+        public void DeadConvolutionChannelsAreNamedAsChannels()
+        {
+            var net = new DiagnosedCnn();
+            net.Parameters.Slice(DiagnosedCnn.Layer1BiasOffset, 3).Fill(-100f); // 3 of the 4 filters output ≤ 0 everywhere
+            TrainingHistory history = net.Fit(Stripes(64, 7), new Sgd(0.01), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Diagnosis dead = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.DyingReLU);
+            Assert.Equal("relu_2", dead.Layer!.Name);
+            Assert.Equal(0.75, dead.Value);
+            Assert.Contains("75 % of the channels of relu_2 output 0 at every position", dead.Message);
+        }
+
+        [Fact]
+        public void ExplodingGradientsAreMeasuredFromTheFirstConvolution()
+        {
+            // As HugeFirstLayerGradientsExplode, with a convolution first: inputs ×1000, its weights ×0.001.
+            var net = new DiagnosedCnn();
+            for (int i = 0; i < 4 * 9; i++) net.Parameters[DiagnosedCnn.Layer1WeightsOffset + i] *= 0.001f;
+            TrainingHistory history = net.Fit(Stripes(64, 8, scale: 1000), new Sgd(1e-9), new FitOptions { Epochs = 1, BatchSize = 32 });
+            Diagnosis exploding = Assert.Single(history.Diagnoses, d => d.Kind == DiagnosisKind.ExplodingGradients);
+            Assert.Equal("conv2d_1", exploding.Layer!.Name);
+            Assert.True(exploding.Value > 70);
+        }
+
+        [Fact]
+        public void ANaNConvolutionWeightIsNamedByFilterChannelRowAndColumn()
+        {
+            var net = new DiagnosedCnn();
+            net.Parameters[DiagnosedCnn.Layer1WeightsOffset + 2 * 9 + 1 * 3 + 2] = float.NaN; // W[2, 0, 1, 2]
+            var ex = Assert.Throws<InvalidOperationException>(() => net.PredictClass(Stripes(1, 9).Features));
+            Assert.Contains("W[2, 0, 1, 2] of conv2d_1", ex.Message);
+            Assert.Equal("b[1] of conv2d_1 (Parameters[37])", NonFinite.DescribeParameter(DiagnosedCnn.Layers, DiagnosedCnn.Layer1BiasOffset + 1));
+        }
+
         [Fact]
         public void ABadInitialLossIsFlagged()
         {

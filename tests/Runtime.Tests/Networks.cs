@@ -229,3 +229,11 @@ namespace Unrolled.Runtime.Tests
     [Conv2D(8, 3)] [ReLU] [MaxPool2D(2)] [Conv2D(16, 3)] [ReLU] [MaxPool2D(2)] [Flatten] [Dense(32)] [ReLU] [Dense(10)] [Softmax]
     public partial class LeNetS { }
 }
+
+namespace Unrolled.Runtime.Tests
+{
+    // Issue 16: the run-time diagnosis on convolutional layers.
+    [Network(1, 6, 6, Loss = Loss.CrossEntropy)]
+    [Conv2D(4, 3, Init = Init.HeUniform)] [ReLU] [Flatten] [Dense(8, Init = Init.HeUniform)] [ReLU] [Dense(3)] [Softmax]
+    public partial class DiagnosedCnn { }
+}

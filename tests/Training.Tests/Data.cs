@@ -18,6 +18,18 @@ namespace Unrolled.Training.Tests
     [Dense(5, UseBias = false)] [LeakyReLU(0.1)] [Dense(4)] [Tanh] [Dropout(0.2)] [Dense(3)] [Sigmoid]
     public partial class EveryActivation { }
 
+    /// <summary>Issue 16: each convolutional kind's ONNX node. Keras "same" with stride 2 (the extra column on the right),
+    /// BatchNorm per channel, overlapping max pooling, a convolution without bias, average pooling, Flatten.</summary>
+    [Network(3, 9, 8, Loss = Loss.CrossEntropy, Seed = 7)]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same)] [BatchNorm] [ReLU] [MaxPool2D(2, Stride = 1)]
+    [Conv2D(5, 2, UseBias = false)] [AvgPool2D(2)] [Flatten] [Dense(3)] [Softmax]
+    public partial class EveryConvolution { }
+
+    /// <summary>Global average pooling into the dense part.</summary>
+    [Network(2, 6, 6, Loss = Loss.BinaryCrossEntropy, Seed = 8)]
+    [Conv2D(3, 3)] [Tanh] [GlobalAvgPool2D] [Dense(2)] [Sigmoid]
+    public partial class GlobalPooling { }
+
     /// <summary>An image input (N×C×H×W in ONNX) flattened into the dense part (issue 15).</summary>
     [Network(2, 3, 4, Loss = Loss.CrossEntropy, Seed = 6)]
     [Sigmoid] [Flatten] [Dense(4)] [Softmax]

@@ -190,7 +190,7 @@ namespace Unrolled
             LayerInfo? first = null, last = null;
             foreach (LayerInfo layer in layers)
             {
-                if (layer.Kind != LayerKind.Dense) continue;
+                if (layer.WeightCount == 0) continue; // Dense and Conv2D
                 first ??= layer;
                 last = layer;
             }
@@ -213,17 +213,19 @@ namespace Unrolled
             {
                 if (layer.Kind != LayerKind.ReLU) continue;
                 ReadOnlySpan<T> output = _network.LayerOutput(layer.Index);
-                int width = layer.OutputSize, dead = 0;
-                for (int j = 0; j < width; j++)
+                // A unit is a feature, or a channel of an image (its filter: dead when no position of any sample is > 0).
+                int units = layer.OutputShape.Channels, plane = layer.OutputSize / units, dead = 0;
+                for (int j = 0; j < units; j++)
                 {
                     bool alive = false;
-                    for (int b = 0; b < batchSize && !alive; b++) alive = Scalar<T>.ToDouble(output[b * width + j]) > 0;
+                    for (int b = 0; b < batchSize && !alive; b++)
+                        for (int q = 0; q < plane && !alive; q++) alive = Scalar<T>.ToDouble(output[(b * units + j) * plane + q]) > 0;
                     if (!alive) dead++;
                 }
-                double share = (double)dead / width;
+                double share = (double)dead / units;
                 if (share >= DeadShare)
                     Once("relu:" + layer.Name, () => new Diagnosis(DiagnosisKind.DyingReLU, _epoch, step, layer, share,
-                        $"{share:P0} of the units of {layer.Name} output 0 for every sample of the batch: dead ReLUs get no gradient and never recover (the lesson's quiz 7). Lower the learning rate, use LeakyReLU, or He initialisation."));
+                        $"{share:P0} of the {(plane > 1 ? "channels" : "units")} of {layer.Name} output 0 {(plane > 1 ? "at every position " : string.Empty)}for every sample of the batch: dead ReLUs get no gradient and never recover (the lesson's quiz 7). Lower the learning rate, use LeakyReLU, or He initialisation."));
             }
         }
 
@@ -232,9 +234,9 @@ namespace Unrolled
             if (_reportedThisEpoch.Add(key)) _report(create());
         }
 
-        /// <summary>‖∂L/∂W‖ of a Dense layer's weights (bias left out), or of all the parameters of another layer.</summary>
+        /// <summary>‖∂L/∂W‖ of a Dense or Conv2D layer's weights (bias left out), or of all the parameters of another layer.</summary>
         internal static double GradientNorm(LayerInfo layer, ReadOnlySpan<T> gradients) =>
-            Norm(gradients.Slice(layer.ParameterOffset, layer.Kind == LayerKind.Dense ? layer.InputSize * layer.OutputSize : layer.ParameterCount));
+            Norm(gradients.Slice(layer.ParameterOffset, layer.WeightCount > 0 ? layer.WeightCount : layer.ParameterCount));
 
         private static double Norm(ReadOnlySpan<T> values)
         {

@@ -60,11 +60,18 @@ namespace Unrolled
             string within;
             if (layer.Kind == LayerKind.Dense)
             {
-                int weights = layer.InputSize * layer.OutputSize;
+                int weights = layer.WeightCount;
                 within = k < weights ? $"W[{k / layer.InputSize}, {k % layer.InputSize}]" : $"b[{k - weights}]";
             }
+            else if (layer.Kind == LayerKind.Conv2D && layer.Onnx is { Initializers.Count: > 0 } onnx && onnx.Initializers[0].Dimensions.Count == 4)
+            {
+                // W is [filters × channels × kh × kw], as its ONNX tensor says.
+                IReadOnlyList<int> d = onnx.Initializers[0].Dimensions;
+                int weights = layer.WeightCount;
+                within = k < weights ? $"W[{k / (d[1] * d[2] * d[3])}, {k / (d[2] * d[3]) % d[1]}, {k / d[3] % d[2]}, {k % d[3]}]" : $"b[{k - weights}]";
+            }
             else if (layer.Kind == LayerKind.BatchNorm)
-                within = k < layer.OutputSize ? $"γ[{k}]" : $"β[{k - layer.OutputSize}]";
+                within = k < layer.ParameterCount / 2 ? $"γ[{k}]" : $"β[{k - layer.ParameterCount / 2}]";
             else
                 within = $"parameter {k}";
             return $"{within} of {layer.Name} (Parameters[{index.ToString("N0", CultureInfo.InvariantCulture)}])";

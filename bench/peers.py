@@ -78,6 +78,43 @@ for threads in (THREADS,):
     emit("pytorch", "infer-single", threads, [timed(single) / 2000 for _ in range(RUNS)], INFERENCE_FLOPS)
     emit("pytorch", "infer-batch10000", threads, [timed(batch10000) for _ in range(RUNS)], INFERENCE_FLOPS * 10000)
 
+# ── The sample CNN (samples/Common/Networks.cs, as bench/torch_cnn.py): Adam at batch 64, 12,000 samples ×5; inference ──
+CNN_FORWARD = 2.0 * (676 * 32 * 9 + 121 * 64 * 288 + 1600 * 128 + 128 * 10)
+CNN_TRAINING = 3 * CNN_FORWARD - 2.0 * 676 * 32 * 9
+cnn = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 32, 3, bias=False), torch.nn.BatchNorm2d(32, eps=1e-3, momentum=0.01), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(32, 64, 3, bias=False), torch.nn.BatchNorm2d(64, eps=1e-3, momentum=0.01), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Flatten(), torch.nn.Linear(1600, 128), torch.nn.ReLU(), torch.nn.Dropout(0.5), torch.nn.Linear(128, 10))
+images, test_images = xt.reshape(-1, 1, 28, 28), xtest.reshape(-1, 1, 28, 28)
+adam = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+loss_fn = torch.nn.CrossEntropyLoss()
+
+
+def cnn_epoch():
+    cnn.train()
+    for start in range(0, 12000 - 63, 64):
+        adam.zero_grad(set_to_none=True)
+        loss_fn(cnn(images[start:start + 64]), yt[start:start + 64]).backward()
+        adam.step()
+cnn_epoch()
+emit("pytorch", "cnn-train-epoch-batch64", THREADS, [timed(cnn_epoch) * 5 for _ in range(RUNS)], CNN_TRAINING * xt.shape[0])
+cnn.eval()
+inference = torch.nn.Sequential(cnn, torch.nn.Softmax(dim=1)).eval()
+
+
+def cnn_single():
+    with torch.no_grad():
+        for i in range(1000):
+            inference(test_images[i:i + 1])
+
+
+def cnn_batch():
+    with torch.no_grad():
+        inference(test_images[:10000])
+cnn_single(); cnn_batch()
+emit("pytorch", "cnn-infer-single", THREADS, [timed(cnn_single) / 1000 for _ in range(RUNS)], CNN_FORWARD)
+emit("pytorch", "cnn-infer-batch10000", THREADS, [timed(cnn_batch) for _ in range(RUNS)], CNN_FORWARD * 10000)
+
 # ── The lesson's NumPy TinyNN (feature-major, as written in the lesson), batch 64, lr 0.1 ──────────────────────────
 class TinyNN:
     def __init__(self, input_dim, hidden_dim, output_dim):

@@ -97,7 +97,73 @@ foreach (int batch in new[] { 64, 256, 1 })
     File.Delete(path);
 }
 
-// 3. Allocation per training step and per inference call after warm-up (must be 0).
+// 3. The sample CNN (samples/Common/Networks.cs): training with Adam at batch 64 (12,000 samples per repetition, scaled to
+//    an epoch ×5), single-image and 10,000-image inference, on 1 and 2 threads, and ONNX Runtime on the same weights.
+{
+    // FLOPs per sample: forward 2·(676·32·9 + 121·64·288 + 1600·128 + 128·10); training three times that, less the first
+    // convolution's ∂X, which nobody forms (its input is the image).
+    const double CnnForward = 2.0 * (676 * 32 * 9 + 121 * 64 * 288 + 1600 * 128 + 128 * 10);
+    const double CnnTraining = 3 * CnnForward - 2.0 * 676 * 32 * 9;
+    const int samples = 12_000, batch = 64;
+    foreach (int threads in new[] { 1, 2 })
+    {
+        Kernels.Threads = threads;
+        var net = new Unrolled.Samples.FashionCnn();
+        var adam = new Adam(1e-3);
+        var inputs = new float[batch * Unrolled.Samples.FashionCnn.InputSize];
+        var labels = new int[batch];
+        void Epoch()
+        {
+            for (int start = 0; start + batch <= samples; start += batch)
+            {
+                training.Features.AsSpan(start * Unrolled.Samples.FashionCnn.InputSize, batch * Unrolled.Samples.FashionCnn.InputSize).CopyTo(inputs);
+                training.Labels.AsSpan(start, batch).CopyTo(labels);
+                net.ComputeGradients(inputs, labels, batch);
+                adam.Step(net);
+            }
+        }
+        Epoch();
+        Emit("unrolled", "cnn-train-epoch-batch64", threads, Enumerable.Range(0, runs).Select(_ => Time(Epoch) * training.Count / samples).ToList(), CnnTraining * training.Count);
+    }
+    {
+        var net = new Unrolled.Samples.FashionCnn();
+        var output = new float[10];
+        var outputs = new float[10_000 * 10];
+        void Single() { for (int i = 0; i < 1000; i++) net.Forward(test.Features.AsSpan(i * 784, 784), output); }
+        void Batch() => net.Forward(test.Features, outputs, 10_000);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Kernels.Threads = threads;
+            Single(); Batch();
+            Emit("unrolled", "cnn-infer-single", threads, Enumerable.Range(0, runs).Select(_ => Time(Single) / 1000).ToList(), CnnForward);
+            Emit("unrolled", "cnn-infer-batch10000", threads, Enumerable.Range(0, runs).Select(_ => Time(Batch)).ToList(), CnnForward * 10_000);
+        }
+        string path = Path.Combine(Path.GetTempPath(), "unrolled-bench-cnn.onnx");
+        OnnxExporter.Export(net, path);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+            using var session = new InferenceSession(path, options);
+            var one = new DenseTensor<float>(new[] { 1, 1, 28, 28 });
+            var all = new DenseTensor<float>(test.Features.AsMemory(0, 10_000 * 784), new[] { 10_000, 1, 28, 28 });
+            void OrtSingle()
+            {
+                for (int i = 0; i < 1000; i++)
+                {
+                    test.Features.AsSpan(i * 784, 784).CopyTo(one.Buffer.Span);
+                    using var result = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", one) });
+                }
+            }
+            void OrtBatch() { using var result = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", all) }); }
+            OrtSingle(); OrtBatch();
+            Emit("onnxruntime", "cnn-infer-single", threads, Enumerable.Range(0, runs).Select(_ => Time(OrtSingle) / 1000).ToList(), CnnForward);
+            Emit("onnxruntime", "cnn-infer-batch10000", threads, Enumerable.Range(0, runs).Select(_ => Time(OrtBatch)).ToList(), CnnForward * 10_000);
+        }
+        File.Delete(path);
+    }
+}
+
+// 4. Allocation per training step and per inference call after warm-up (must be 0), TinyNN then the sample CNN.
 {
     var net = new TinyNN();
     var inputs = training.Features.AsSpan(0, 64 * TinyNN.InputSize).ToArray();
@@ -108,6 +174,12 @@ foreach (int batch in new[] { 64, 256, 1 })
     long before = GC.GetAllocatedBytesForCurrentThread();
     for (int i = 0; i < 100; i++) { net.ComputeGradients(inputs, labels, 64); net.Forward(inputs.AsSpan(0, TinyNN.InputSize), output); }
     Console.WriteLine("{\"system\": \"unrolled\", \"workload\": \"allocated-bytes-per-step\", \"value\": " + (GC.GetAllocatedBytesForCurrentThread() - before) / 100 + "}");
+    var cnn = new Unrolled.Samples.FashionCnn();
+    cnn.ComputeGradients(inputs, labels, 64);
+    cnn.Forward(inputs.AsSpan(0, 784), output);
+    before = GC.GetAllocatedBytesForCurrentThread();
+    for (int i = 0; i < 10; i++) { cnn.ComputeGradients(inputs, labels, 64); cnn.Forward(inputs.AsSpan(0, 784), output); }
+    Console.WriteLine("{\"system\": \"unrolled\", \"workload\": \"cnn-allocated-bytes-per-step\", \"value\": " + (GC.GetAllocatedBytesForCurrentThread() - before) / 10 + "}");
 }
 
 /// <summary>The lesson's TinyNN.</summary>

@@ -16,13 +16,14 @@ namespace Unrolled.Samples
     public partial class FashionNet { }
 
     /// <summary>A small CNN (issue 16), with the lesson's placement rule in each block: Conv → BatchNorm → ReLU (the
-    /// convolutions have no bias: BatchNorm's β replaces it), then pooling; He initialisation for the Dense layer a ReLU
-    /// follows (UNR0112), Dropout after its activation.</summary>
+    /// convolutions have no bias: BatchNorm's β replaces it), then pooling; Dropout after the dense activation. Keras'
+    /// default (Glorot) initialisation throughout: He for the Dense(128) before ReLU (UNR0112's Info) reached the same test
+    /// accuracy (0.9155 against 0.9153) but a first loss of 4.0 instead of ln 10, which the run-time diagnosis flags.</summary>
     [Network(1, 28, 28, Loss = Loss.CrossEntropy)]
     [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Flatten]
-    [Dense(128, Init = Init.HeUniform)] [ReLU] [Dropout(0.5)]
+    [Dense(128)] [ReLU] [Dropout(0.5)]
     [Dense(10)] [Softmax]
     public partial class FashionCnn { }
 }

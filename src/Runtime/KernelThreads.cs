@@ -1,4 +1,3 @@
-#if NET
 using System;
 using System.Diagnostics;
 using System.Threading;
@@ -8,7 +7,7 @@ namespace Unrolled
     /// <summary>
     /// One piece of kernel work split in two parts: part 0 runs on the calling thread, part 1 on the helper thread (or
     /// both on the caller when the helper is busy or threads are limited to one). The operands are pointers into arrays
-    /// the caller keeps pinned until <see cref="KernelThreads.Run"/> returns; <see cref="Body"/> is a static function, so
+    /// the caller keeps pinned until KernelThreads.Run returns; <see cref="Body"/> is a static function, so
     /// posting a job allocates nothing.
     /// </summary>
     internal unsafe struct KernelJob
@@ -20,6 +19,7 @@ namespace Unrolled
         public nint S0, S1;
     }
 
+#if NET
     /// <summary>
     /// The second core for the kernels: one background helper thread that spins for a short while after each job (so
     /// back-to-back kernel calls of a training step hand over in well under a microsecond) and then sleeps on an event.
@@ -110,5 +110,5 @@ namespace Unrolled
             }
         }
     }
-}
 #endif
+}

@@ -32,7 +32,8 @@ namespace Unrolled
             MaxPool<double, DoubleOrder>(x, default, dy, dx, planes, height, width, pool, stride, outHeight, outWidth);
 
         /// <summary>Forward (y not empty) or backward (dx not empty) max pooling: one window walk for both, so both passes agree
-        /// on every arg-max.</summary>
+        /// on every arg-max. Planes are split over <see cref="Threads"/> (each output belongs to one plane: results do not
+        /// depend on it).</summary>
         private static unsafe void MaxPool<T, TOrder>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, int planes, int height, int width,
             int pool, int stride, int outHeight, int outWidth)
             where T : unmanaged
@@ -42,44 +43,71 @@ namespace Unrolled
             bool forward = dx.IsEmpty;
             Check(x.Length >= (long)planes * plane && (forward ? y.Length : dy.Length) >= (long)planes * outPlane && (forward || dx.Length >= (long)planes * plane)
                   && (outHeight - 1) * stride + pool <= height && (outWidth - 1) * stride + pool <= width);
-            if (!forward) dx.Slice(0, planes * plane).Clear();
-            TOrder order = default;
+            var g = new Geometry(1, height, width, pool, pool, stride, 0, 0, outHeight, outWidth, 0);
             fixed (T* px = x, py = y, pdy = dy, pdx = dx)
             {
-                for (int p = 0; p < planes; p++)
+                var job = new KernelJob { A = px, B = py, C = pdy, D = pdx, E = &g, M = planes, Split = planes / 2, Body = &MaxPoolPart<T, TOrder> };
+                Planes(ref job, (long)planes * plane);
+            }
+        }
+
+        private static unsafe void MaxPoolPart<T, TOrder>(ref KernelJob job, int part)
+            where T : unmanaged
+            where TOrder : struct, IOrder<T>
+        {
+            ref Geometry g = ref *(Geometry*)job.E;
+            (int from, int to) = Half(ref job, part);
+            int plane = g.Plane, outPlane = g.Positions, width = g.Width, pool = g.KernelWidth, stride = g.Stride;
+            T* px = (T*)job.A, py = (T*)job.B, pdy = (T*)job.C, pdx = (T*)job.D;
+            bool forward = pdx == null;
+            if (!forward) new Span<T>(pdx + (nint)from * plane, (to - from) * plane).Clear();
+            TOrder order = default;
+            for (int p = from; p < to; p++)
+            {
+                T* input = px + (nint)p * plane;
+                for (int i = 0; i < g.OutHeight; i++)
+                for (int j = 0; j < g.OutWidth; j++)
                 {
-                    T* input = px + (nint)p * plane;
-                    for (int i = 0; i < outHeight; i++)
-                    for (int j = 0; j < outWidth; j++)
+                    T* corner = input + i * stride * width + j * stride;
+                    T max = *corner;
+                    int arg = 0;
+                    for (int u = 0; u < pool; u++)
                     {
-                        T* corner = input + i * stride * width + j * stride;
-                        T max = *corner;
-                        int arg = 0;
-                        for (int u = 0; u < pool; u++)
+                        T* row = corner + u * width;
+                        for (int v = 0; v < pool; v++)
                         {
-                            T* row = corner + u * width;
-                            for (int v = 0; v < pool; v++)
-                            {
-                                // No branches: on real data the comparison is a coin toss for the branch predictor. Math.Max
-                                // is NaN-propagating (IEEE 754-2019 maximum), so it gives the rule's value; the arg-max moves by
-                                // 0 or 1 times the distance, the rule's verdict as a number.
-                                T value = row[v];
-                                bool takes = order.Takes(value, max);
-                                int offset = u * width + v;
-                                arg += Unsafe.As<bool, byte>(ref takes) * (offset - arg);
-                                max = order.Max(max, value);
-                            }
+                            // No branches: on real data the comparison is a coin toss for the branch predictor. Math.Max
+                            // is NaN-propagating (IEEE 754-2019 maximum), so it gives the rule's value; the arg-max moves by
+                            // 0 or 1 times the distance, the rule's verdict as a number.
+                            T value = row[v];
+                            int takes = order.Takes(value, max) ? 1 : 0;
+                            arg += takes * (u * width + v - arg);
+                            max = order.Max(max, value);
                         }
-                        nint at = (nint)p * outPlane + i * outWidth + j;
-                        if (forward) py[at] = max;
-                        else
-                        {
-                            T* target = pdx + (corner - px) + arg;
-                            *target = order.Add(*target, pdy[at]);
-                        }
+                    }
+                    nint at = (nint)p * outPlane + i * g.OutWidth + j;
+                    if (forward) py[at] = max;
+                    else
+                    {
+                        T* target = pdx + (corner - px) + arg;
+                        *target = order.Add(*target, pdy[at]);
                     }
                 }
             }
+        }
+
+        /// <summary>Runs a pooling job over its planes, in two halves on two threads when large enough.</summary>
+        private static unsafe void Planes(ref KernelJob job, long values)
+        {
+#if NET
+            if (Threads >= 2 && job.M >= 2 && values >= ParallelValues)
+            {
+                KernelThreads.Run(ref job);
+                return;
+            }
+#endif
+            job.Split = job.M;
+            job.Body(ref job, 0);
         }
 
         /// <summary><c>y[p, i, j] = (1/pool²) Σ_{u,v} x[p, i·stride + u, j·stride + v]</c>, valid windows only.</summary>

@@ -67,7 +67,7 @@ namespace Unrolled.Peer.Tests
     [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Flatten]
-    [Dense(128, Init = Init.HeUniform)] [ReLU] [Dropout(0)]
+    [Dense(128)] [ReLU] [Dropout(0)]
     [Dense(10)] [Softmax]
     public partial class SampleCnnWithoutDropout { }
 
@@ -76,7 +76,7 @@ namespace Unrolled.Peer.Tests
     [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
     [Flatten]
-    [Dense(128, Init = Init.HeUniform)] [ReLU] [Dropout(0)]
+    [Dense(128)] [ReLU] [Dropout(0)]
     [Dense(10)] [Softmax]
     public partial class SampleCnnDouble { }
 }

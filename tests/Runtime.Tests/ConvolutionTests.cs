@@ -6,6 +6,7 @@ namespace Unrolled.Runtime.Tests
 {
     /// <summary>Issue 16: the convolutional kinds' forward and backward passes, against finite differences, a direct
     /// reference written here, float twins, thread counts and PyTorch's rules for max pooling.</summary>
+    [Collection(nameof(KernelThreadTests))] // switches Kernels.Threads
     public class ConvolutionTests
     {
         private const int Batch = 5;

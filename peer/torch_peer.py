@@ -239,6 +239,9 @@ def forward_backward(case, spec):
     with torch.no_grad():
         eval_out, _ = net(x)
     save(case, "eval_output", eval_out.numpy())
+    # What Keras' summary counts: trainable parameters, and BatchNorm's running mean and variance as non-trainable.
+    save(case, "parameter_counts", [sum(p.numel() for p in net.flat_parameters()),
+                                    sum(bn.running_mean.numel() + bn.running_var.numel() for bn in net.batch_norms())])
     if not spec.get("train", True):
         return
     net.train()

@@ -37,6 +37,34 @@ namespace Unrolled.Generator.Tests
                     public partial class FashionNet { }
                 }
                 """,
+            // The sample CNN (samples/Common/Networks.cs, ./train.sh --model cnn).
+            ["FashionCnn"] = """
+                using Unrolled;
+                namespace Samples
+                {
+                    [Network(1, 28, 28, Loss = Loss.CrossEntropy)]
+                    [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                    [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                    [Flatten]
+                    [Dense(128)] [ReLU] [Dropout(0.5)]
+                    [Dense(10)] [Softmax]
+                    public partial class FashionCnn { }
+                }
+                """,
+            // One convolution alone: a rectangular kernel, stride 2, same padding with the extra column on the right.
+            ["Conv2D"] = """
+                using Unrolled;
+                [Network(3, 7, 8, Loss = Loss.MeanSquaredError)]
+                [Conv2D(2, 3, 2, Stride = 2, Padding = Padding.Same)] [Flatten] [Dense(1)]
+                public partial class ConvNet { }
+                """,
+            // The pooling kinds after a convolution: overlapping max pooling, average pooling, global average pooling.
+            ["Pooling"] = """
+                using Unrolled;
+                [Network(1, 9, 9, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+                [Conv2D(2, 2)] [MaxPool2D(3, Stride = 2)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D] [Dense(2)] [Softmax]
+                public partial class PoolNet { }
+                """,
             // An image input (channels × height × width) flattened into a Dense layer.
             ["Flatten"] = """
                 using Unrolled;
@@ -144,6 +172,14 @@ namespace Unrolled.Generator.Tests
             GeneratedSourceResult network = result.Results.Single().GeneratedSources.Single(s => s.HintName.EndsWith(".Network.g.cs"));
             Snapshot.Match("KerasModel.CSharp73#" + network.HintName, network.SourceText.ToString());
             Assert.DoesNotContain("#nullable", network.SourceText.ToString());
+        }
+
+        [Fact]
+        public void TheSampleCnnAsCSharp73()
+        {
+            GeneratorDriverRunResult result = GeneratorHarness.RunAndCompile(Networks["FashionCnn"], LanguageVersion.CSharp7_3);
+            foreach (GeneratedSourceResult source in result.Results.Single().GeneratedSources)
+                Snapshot.Match("FashionCnn.CSharp73#" + source.HintName, source.SourceText.ToString());
         }
 
         [Theory]

@@ -147,6 +147,15 @@ namespace Unrolled.Peer.Tests
             WriteTruth(dir, net, labels, targets, batch);
             Peer.Run(dir);
 
+            // The parameter counts PyTorch's modules hold are the ones Summary() prints (trainable; BatchNorm's running
+            // statistics as non-trainable, as Keras counts them).
+            double[] counts = Peer.Result(dir, "parameter_counts");
+            Assert.Equal(counts[0], net.ParameterCount);
+            Assert.Equal(counts[1], net.RunningStatistics.Length);
+            string summary = (string)net.GetType().GetMethod("Summary")!.Invoke(null, null)!;
+            Assert.Contains(" Trainable params: " + counts[0].ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "\n", summary);
+            Assert.Contains(" Non-trainable params: " + counts[1].ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "\n", summary);
+
             var output = new float[batch * net.OutputSize];
             net.Forward(x, output, batch);
             Peer.AssertClose("inference output", Peer.Result(dir, "eval_output"), D(output), 1e-5);

@@ -22,13 +22,14 @@ namespace Unrolled.Runtime.Tests
             }
         }
 
-        public static TheoryData<string> DoubleNetworks => new TheoryData<string> { nameof(ConvValidD), nameof(ConvStridedD), nameof(ConvPoolsD), nameof(OverlappingPoolD) };
+        public static TheoryData<string> DoubleNetworks => new TheoryData<string> { nameof(ConvValidD), nameof(ConvStridedD), nameof(ConvPoolsD), nameof(OverlappingPoolD), nameof(ConvWideD) };
 
         private static INetwork<double> Create(string name) => name switch
         {
             nameof(ConvValidD) => new ConvValidD(),
             nameof(ConvStridedD) => new ConvStridedD(),
             nameof(ConvPoolsD) => new ConvPoolsD(),
+            nameof(ConvWideD) => new ConvWideD(),
             _ => new OverlappingPoolD(),
         };
 

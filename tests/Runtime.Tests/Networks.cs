@@ -219,6 +219,11 @@ namespace Unrolled.Runtime.Tests
     [Conv2D(3, 3, Padding = Padding.Same)] [BatchNorm] [Tanh] [MaxPool2D(2)] [Conv2D(4, 2)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D] [Dense(3)] [Softmax]
     public partial class ConvPoolsS { }
 
+    // Three input channels, 5×5 kernels, an odd 7×9 image: same padding (2 on each side), then valid without bias.
+    [Network(3, 7, 9, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Conv2D(2, 5, Padding = Padding.Same)] [Tanh] [Conv2D(2, 5, UseBias = false)] [Flatten] [Dense(3)] [Softmax]
+    public partial class ConvWideD { }
+
     // Overlapping max-pooling windows (3×3, stride 2): an input can be the maximum of two windows.
     [Network(2, 7, 7, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
     [Conv2D(2, 1)] [MaxPool2D(3, Stride = 2)] [Flatten] [Dense(2)]

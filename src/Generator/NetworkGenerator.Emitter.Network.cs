@@ -53,8 +53,11 @@ namespace Unrolled.Generator
                 w.WriteLine(_spec.Input.IsImage
                     ? $"/// ○ Input x: {_spec.Input} (channels × height × width, {Int(_spec.InputSize)} values, channel-major) per sample; a batch is m samples, sample-major.<br/>"
                     : $"/// ○ Input x: {Int(_spec.InputSize)} features per sample; a batch is m samples, sample-major.<br/>");
+                // An image network names every layer's output shape (its descriptions give only the shapes they change).
                 foreach (LayerSpec layer in _spec.Layers)
-                    w.WriteLine($"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
+                    w.WriteLine(_spec.Input.IsImage
+                        ? $"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}, out {layer.Output.Tuple.Replace("None, ", string.Empty)}: {Xml(ForwardMath(layer))}.<br/>"
+                        : $"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
                 w.WriteLine($"/// ○ Loss: {Xml(LossMath())}; {Xml(LossStart())}.<br/>");
                 w.WriteLine($"/// ○ Totals: {Grouped(_spec.ParameterCount)} trainable parameters, {Grouped(_spec.StatisticsCount)} non-trainable.<br/>");
                 w.WriteLine("/// </code>");

@@ -6,9 +6,9 @@
 /// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>
 /// <code>
 /// ○ Input x: 3×7×8 (channels × height × width, 168 values, channel-major) per sample; a batch is m samples, sample-major.<br/>
-/// ○ Layer 1, Conv2D 3×7×8 → 2×4×4 (2 filters of 3×2, stride 2, same padding (rows 1+1, columns 0+0); 38 parameters, Xavier uniform init): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, 2·i + u − 1, 2·j + v].<br/>
-/// ○ Layer 2, Flatten 2×4×4 → 32 features: f2[c·16 + h·4 + w] = z1[c, h, w].<br/>
-/// ○ Layer 3, Dense 32 → 1 (33 parameters, Xavier uniform init): ŷ = z3 = W3·f2 + b3.<br/>
+/// ○ Layer 1, Conv2D 3×7×8 → 2×4×4 (2 filters of 3×2, stride 2, same padding (rows 1+1, columns 0+0); 38 parameters, Xavier uniform init), out (2, 4, 4): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, 2·i + u − 1, 2·j + v].<br/>
+/// ○ Layer 2, Flatten 2×4×4 → 32 features, out (32): f2[c·16 + h·4 + w] = z1[c, h, w].<br/>
+/// ○ Layer 3, Dense 32 → 1 (33 parameters, Xavier uniform init), out (1): ŷ = z3 = W3·f2 + b3.<br/>
 /// ○ Loss: mean squared error, L = (1/(m·K)) Σ (ŷ − y)²; backward starts from ∂L/∂z3.<br/>
 /// ○ Totals: 71 trainable parameters, 0 non-trainable.<br/>
 /// </code>

@@ -6,15 +6,15 @@
 /// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>
 /// <code>
 /// ○ Input x: 1×8×8 (channels × height × width, 64 values, channel-major) per sample; a batch is m samples, sample-major.<br/>
-/// ○ Layer 1, Conv2D 1×8×8 → 4×8×8 (4 filters of 3×3, stride 1, same padding (rows 1+1, columns 1+1); 40 parameters, He uniform init): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u − 1, j + v − 1].<br/>
-/// ○ Layer 2, BatchNorm over 4 channels of 4×8×8 (ε = 0.001, momentum = 0.99; 8 parameters, 8 running statistics): n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2.<br/>
-/// ○ Layer 3, ReLU: a3 = ReLU(n2) = max(0, n2).<br/>
-/// ○ Layer 4, MaxPool2D 4×8×8 → 4×4×4 (2×2 windows, stride 2): a4[c, i, j] = max_(u, v &lt; 2) a3[c, 2·i + u, 2·j + v].<br/>
-/// ○ Layer 5, Conv2D 4×4×4 → 6×3×2 (6 filters of 2×3, stride 1, valid padding; 144 parameters, no bias, Xavier uniform init): z5[o, i, j] = Σ_c Σ_u Σ_v W5[o, c, u, v] · a4[c, i + u, j + v].<br/>
-/// ○ Layer 6, AvgPool2D 6×3×2 → 6×2×1 (2×2 windows, stride 1): a6[c, i, j] = (1/4) Σ_(u, v &lt; 2) z5[c, i + u, j + v].<br/>
-/// ○ Layer 7, GlobalAvgPool2D 6×2×1 → 6 features (the mean of each channel): a7[c] = (1/2) Σ_h Σ_w a6[c, h, w].<br/>
-/// ○ Layer 8, Dense 6 → 3 (21 parameters, Xavier uniform init): z8 = W8·a7 + b8.<br/>
-/// ○ Layer 9, Softmax over 3 outputs: ŷ = a9 = softmax(z8) = e^(z8 − max z8) / Σ e^(z8 − max z8).<br/>
+/// ○ Layer 1, Conv2D 1×8×8 → 4×8×8 (4 filters of 3×3, stride 1, same padding (rows 1+1, columns 1+1); 40 parameters, He uniform init), out (4, 8, 8): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u − 1, j + v − 1].<br/>
+/// ○ Layer 2, BatchNorm over 4 channels of 4×8×8 (ε = 0.001, momentum = 0.99; 8 parameters, 8 running statistics), out (4, 8, 8): n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2.<br/>
+/// ○ Layer 3, ReLU, out (4, 8, 8): a3 = ReLU(n2) = max(0, n2).<br/>
+/// ○ Layer 4, MaxPool2D 4×8×8 → 4×4×4 (2×2 windows, stride 2), out (4, 4, 4): a4[c, i, j] = max_(u, v &lt; 2) a3[c, 2·i + u, 2·j + v].<br/>
+/// ○ Layer 5, Conv2D 4×4×4 → 6×3×2 (6 filters of 2×3, stride 1, valid padding; 144 parameters, no bias, Xavier uniform init), out (6, 3, 2): z5[o, i, j] = Σ_c Σ_u Σ_v W5[o, c, u, v] · a4[c, i + u, j + v].<br/>
+/// ○ Layer 6, AvgPool2D 6×3×2 → 6×2×1 (2×2 windows, stride 1), out (6, 2, 1): a6[c, i, j] = (1/4) Σ_(u, v &lt; 2) z5[c, i + u, j + v].<br/>
+/// ○ Layer 7, GlobalAvgPool2D 6×2×1 → 6 features (the mean of each channel), out (6): a7[c] = (1/2) Σ_h Σ_w a6[c, h, w].<br/>
+/// ○ Layer 8, Dense 6 → 3 (21 parameters, Xavier uniform init), out (3): z8 = W8·a7 + b8.<br/>
+/// ○ Layer 9, Softmax over 3 outputs, out (3): ŷ = a9 = softmax(z8) = e^(z8 − max z8) / Σ e^(z8 − max z8).<br/>
 /// ○ Loss: cross-entropy, L = −(1/m) Σ_b Σ_k y[b,k] · log ŷ[b,k]; backward starts from ∂L/∂z8 = (ŷ − y) / m (softmax + cross-entropy, fused).<br/>
 /// ○ Totals: 213 trainable parameters, 8 non-trainable.<br/>
 /// </code>

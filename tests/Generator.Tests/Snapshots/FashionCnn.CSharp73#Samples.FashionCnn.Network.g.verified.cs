@@ -7,20 +7,20 @@ namespace Samples
     /// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>
     /// <code>
     /// ○ Input x: 1×28×28 (channels × height × width, 784 values, channel-major) per sample; a batch is m samples, sample-major.<br/>
-    /// ○ Layer 1, Conv2D 1×28×28 → 32×26×26 (32 filters of 3×3, stride 1, valid padding; 288 parameters, no bias, Xavier uniform init): z1[o, i, j] = Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u, j + v].<br/>
-    /// ○ Layer 2, BatchNorm over 32 channels of 32×26×26 (ε = 0.001, momentum = 0.99; 64 parameters, 64 running statistics): n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2.<br/>
-    /// ○ Layer 3, ReLU: a3 = ReLU(n2) = max(0, n2).<br/>
-    /// ○ Layer 4, MaxPool2D 32×26×26 → 32×13×13 (2×2 windows, stride 2): a4[c, i, j] = max_(u, v &lt; 2) a3[c, 2·i + u, 2·j + v].<br/>
-    /// ○ Layer 5, Conv2D 32×13×13 → 64×11×11 (64 filters of 3×3, stride 1, valid padding; 18,432 parameters, no bias, Xavier uniform init): z5[o, i, j] = Σ_c Σ_u Σ_v W5[o, c, u, v] · a4[c, i + u, j + v].<br/>
-    /// ○ Layer 6, BatchNorm over 64 channels of 64×11×11 (ε = 0.001, momentum = 0.99; 128 parameters, 128 running statistics): n6 = γ6 ⊙ (z5 − μ6) / √(σ²6 + ε) + β6.<br/>
-    /// ○ Layer 7, ReLU: a7 = ReLU(n6) = max(0, n6).<br/>
-    /// ○ Layer 8, MaxPool2D 64×11×11 → 64×5×5 (2×2 windows, stride 2): a8[c, i, j] = max_(u, v &lt; 2) a7[c, 2·i + u, 2·j + v].<br/>
-    /// ○ Layer 9, Flatten 64×5×5 → 1600 features: f9[c·25 + h·5 + w] = a8[c, h, w].<br/>
-    /// ○ Layer 10, Dense 1600 → 128 (204,928 parameters, Xavier uniform init): z10 = W10·f9 + b10.<br/>
-    /// ○ Layer 11, ReLU: a11 = ReLU(z10) = max(0, z10).<br/>
-    /// ○ Layer 12, Dropout, p = 0.5 (training only): d12 = a11 ⊙ mask12 / (1 − 0.5) in training, a11 in inference.<br/>
-    /// ○ Layer 13, Dense 128 → 10 (1,290 parameters, Xavier uniform init): z13 = W13·d12 + b13.<br/>
-    /// ○ Layer 14, Softmax over 10 outputs: ŷ = a14 = softmax(z13) = e^(z13 − max z13) / Σ e^(z13 − max z13).<br/>
+    /// ○ Layer 1, Conv2D 1×28×28 → 32×26×26 (32 filters of 3×3, stride 1, valid padding; 288 parameters, no bias, Xavier uniform init), out (32, 26, 26): z1[o, i, j] = Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u, j + v].<br/>
+    /// ○ Layer 2, BatchNorm over 32 channels of 32×26×26 (ε = 0.001, momentum = 0.99; 64 parameters, 64 running statistics), out (32, 26, 26): n2 = γ2 ⊙ (z1 − μ2) / √(σ²2 + ε) + β2.<br/>
+    /// ○ Layer 3, ReLU, out (32, 26, 26): a3 = ReLU(n2) = max(0, n2).<br/>
+    /// ○ Layer 4, MaxPool2D 32×26×26 → 32×13×13 (2×2 windows, stride 2), out (32, 13, 13): a4[c, i, j] = max_(u, v &lt; 2) a3[c, 2·i + u, 2·j + v].<br/>
+    /// ○ Layer 5, Conv2D 32×13×13 → 64×11×11 (64 filters of 3×3, stride 1, valid padding; 18,432 parameters, no bias, Xavier uniform init), out (64, 11, 11): z5[o, i, j] = Σ_c Σ_u Σ_v W5[o, c, u, v] · a4[c, i + u, j + v].<br/>
+    /// ○ Layer 6, BatchNorm over 64 channels of 64×11×11 (ε = 0.001, momentum = 0.99; 128 parameters, 128 running statistics), out (64, 11, 11): n6 = γ6 ⊙ (z5 − μ6) / √(σ²6 + ε) + β6.<br/>
+    /// ○ Layer 7, ReLU, out (64, 11, 11): a7 = ReLU(n6) = max(0, n6).<br/>
+    /// ○ Layer 8, MaxPool2D 64×11×11 → 64×5×5 (2×2 windows, stride 2), out (64, 5, 5): a8[c, i, j] = max_(u, v &lt; 2) a7[c, 2·i + u, 2·j + v].<br/>
+    /// ○ Layer 9, Flatten 64×5×5 → 1600 features, out (1600): f9[c·25 + h·5 + w] = a8[c, h, w].<br/>
+    /// ○ Layer 10, Dense 1600 → 128 (204,928 parameters, Xavier uniform init), out (128): z10 = W10·f9 + b10.<br/>
+    /// ○ Layer 11, ReLU, out (128): a11 = ReLU(z10) = max(0, z10).<br/>
+    /// ○ Layer 12, Dropout, p = 0.5 (training only), out (128): d12 = a11 ⊙ mask12 / (1 − 0.5) in training, a11 in inference.<br/>
+    /// ○ Layer 13, Dense 128 → 10 (1,290 parameters, Xavier uniform init), out (10): z13 = W13·d12 + b13.<br/>
+    /// ○ Layer 14, Softmax over 10 outputs, out (10): ŷ = a14 = softmax(z13) = e^(z13 − max z13) / Σ e^(z13 − max z13).<br/>
     /// ○ Loss: cross-entropy, L = −(1/m) Σ_b Σ_k y[b,k] · log ŷ[b,k]; backward starts from ∂L/∂z13 = (ŷ − y) / m (softmax + cross-entropy, fused).<br/>
     /// ○ Totals: 225,130 trainable parameters, 192 non-trainable.<br/>
     /// </code>

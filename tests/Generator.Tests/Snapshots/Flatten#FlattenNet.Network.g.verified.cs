@@ -6,10 +6,10 @@
 /// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>
 /// <code>
 /// ○ Input x: 2×3×4 (channels × height × width, 24 values, channel-major) per sample; a batch is m samples, sample-major.<br/>
-/// ○ Layer 1, Dropout, p = 0.2 (training only): d1 = x ⊙ mask1 / (1 − 0.2) in training, x in inference.<br/>
-/// ○ Layer 2, Flatten 2×3×4 → 24 features: f2[c·12 + h·4 + w] = d1[c, h, w].<br/>
-/// ○ Layer 3, Dense 24 → 5 (125 parameters, Xavier uniform init): z3 = W3·f2 + b3.<br/>
-/// ○ Layer 4, Softmax over 5 outputs: ŷ = a4 = softmax(z3) = e^(z3 − max z3) / Σ e^(z3 − max z3).<br/>
+/// ○ Layer 1, Dropout, p = 0.2 (training only), out (2, 3, 4): d1 = x ⊙ mask1 / (1 − 0.2) in training, x in inference.<br/>
+/// ○ Layer 2, Flatten 2×3×4 → 24 features, out (24): f2[c·12 + h·4 + w] = d1[c, h, w].<br/>
+/// ○ Layer 3, Dense 24 → 5 (125 parameters, Xavier uniform init), out (5): z3 = W3·f2 + b3.<br/>
+/// ○ Layer 4, Softmax over 5 outputs, out (5): ŷ = a4 = softmax(z3) = e^(z3 − max z3) / Σ e^(z3 − max z3).<br/>
 /// ○ Loss: cross-entropy, L = −(1/m) Σ_b Σ_k y[b,k] · log ŷ[b,k]; backward starts from ∂L/∂z3 = (ŷ − y) / m (softmax + cross-entropy, fused).<br/>
 /// ○ Totals: 125 trainable parameters, 0 non-trainable.<br/>
 /// </code>

@@ -6,12 +6,12 @@
 /// <para>Network explanation (one block per layer in the .Forward.g.cs and .Backward.g.cs files):</para>
 /// <code>
 /// ○ Input x: 1×9×9 (channels × height × width, 81 values, channel-major) per sample; a batch is m samples, sample-major.<br/>
-/// ○ Layer 1, Conv2D 1×9×9 → 2×8×8 (2 filters of 2×2, stride 1, valid padding; 10 parameters, Xavier uniform init): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u, j + v].<br/>
-/// ○ Layer 2, MaxPool2D 2×8×8 → 2×3×3 (3×3 windows, stride 2): a2[c, i, j] = max_(u, v &lt; 3) z1[c, 2·i + u, 2·j + v].<br/>
-/// ○ Layer 3, AvgPool2D 2×3×3 → 2×2×2 (2×2 windows, stride 1): a3[c, i, j] = (1/4) Σ_(u, v &lt; 2) a2[c, i + u, j + v].<br/>
-/// ○ Layer 4, GlobalAvgPool2D 2×2×2 → 2 features (the mean of each channel): a4[c] = (1/4) Σ_h Σ_w a3[c, h, w].<br/>
-/// ○ Layer 5, Dense 2 → 2 (6 parameters, Xavier uniform init): z5 = W5·a4 + b5.<br/>
-/// ○ Layer 6, Softmax over 2 outputs: ŷ = a6 = softmax(z5) = e^(z5 − max z5) / Σ e^(z5 − max z5).<br/>
+/// ○ Layer 1, Conv2D 1×9×9 → 2×8×8 (2 filters of 2×2, stride 1, valid padding; 10 parameters, Xavier uniform init), out (2, 8, 8): z1[o, i, j] = b1[o] + Σ_c Σ_u Σ_v W1[o, c, u, v] · x[c, i + u, j + v].<br/>
+/// ○ Layer 2, MaxPool2D 2×8×8 → 2×3×3 (3×3 windows, stride 2), out (2, 3, 3): a2[c, i, j] = max_(u, v &lt; 3) z1[c, 2·i + u, 2·j + v].<br/>
+/// ○ Layer 3, AvgPool2D 2×3×3 → 2×2×2 (2×2 windows, stride 1), out (2, 2, 2): a3[c, i, j] = (1/4) Σ_(u, v &lt; 2) a2[c, i + u, j + v].<br/>
+/// ○ Layer 4, GlobalAvgPool2D 2×2×2 → 2 features (the mean of each channel), out (2): a4[c] = (1/4) Σ_h Σ_w a3[c, h, w].<br/>
+/// ○ Layer 5, Dense 2 → 2 (6 parameters, Xavier uniform init), out (2): z5 = W5·a4 + b5.<br/>
+/// ○ Layer 6, Softmax over 2 outputs, out (2): ŷ = a6 = softmax(z5) = e^(z5 − max z5) / Σ e^(z5 − max z5).<br/>
 /// ○ Loss: cross-entropy, L = −(1/m) Σ_b Σ_k y[b,k] · log ŷ[b,k]; backward starts from ∂L/∂z5 = (ŷ − y) / m (softmax + cross-entropy, fused).<br/>
 /// ○ Totals: 16 trainable parameters, 0 non-trainable.<br/>
 /// </code>

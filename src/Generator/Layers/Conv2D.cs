@@ -55,9 +55,7 @@ namespace Unrolled.Generator.Layers
             int stride = a.Named("Stride", 1);
             int padding = a.Named("Padding", 0);
             bool useBias = a.Named("UseBias", true);
-            int init = a.Named("Init", (int)InitKind.XavierUniform);
-            if (init < 0 || init > 4)
-                a.Report(HyperParameterOutOfRange, "Conv2D Init", a.Where, init, "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal");
+            InitKind init = a.Init("Conv2D");
             if (padding < 0 || padding > 1)
                 a.Report(HyperParameterOutOfRange, "Conv2D Padding", a.Where, padding, "use Padding.Valid or Padding.Same");
             filters = AtLeastOne(a, "Conv2D filters", filters);
@@ -79,7 +77,7 @@ namespace Unrolled.Generator.Layers
                 columns = System.Math.Max(columns, 1);
             }
             return new Conv2DSpec(a.Index, input, Shape.Image(filters, rows, columns), a.ParameterOffset, a.StatisticsOffset, kernelHeight, kernelWidth, stride,
-                same, padRows / 2, padColumns / 2, padRows - padRows / 2, padColumns - padColumns / 2, useBias, (InitKind)init);
+                same, padRows / 2, padColumns / 2, padRows - padRows / 2, padColumns - padColumns / 2, useBias, init);
         }
 
         /// <summary>UNR0013 for a value below 1, then 1 so that later layers are still checked.</summary>

@@ -33,15 +33,13 @@ namespace Unrolled.Generator.Layers
         {
             int units = (int)a.Constructor[0].Value!;
             bool useBias = a.Named("UseBias", true);
-            int init = a.Named("Init", (int)InitKind.XavierUniform);
-            if (init < 0 || init > 4)
-                a.Report(HyperParameterOutOfRange, "Dense Init", a.Where, init, "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal");
+            InitKind init = a.Init("Dense");
             if (units < 1)
             {
                 a.Report(DenseUnitsOutOfRange, a.Index, a.Network, units);
                 units = 1; // keep going so that later layers are still checked
             }
-            return new DenseSpec(a.Index, a.Input, Shape.Features(units), a.ParameterOffset, a.StatisticsOffset, useBias, (InitKind)init);
+            return new DenseSpec(a.Index, a.Input, Shape.Features(units), a.ParameterOffset, a.StatisticsOffset, useBias, init);
         }
 
         public override int ParameterCount(LayerSpec layer) => D(layer).WeightCount + (D(layer).UseBias ? layer.OutputSize : 0);

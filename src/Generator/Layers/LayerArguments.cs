@@ -54,6 +54,16 @@ namespace Unrolled.Generator.Layers
             return fallback;
         }
 
+        /// <summary>The <c>Init</c> argument of a layer with weights (Keras' Glorot uniform when absent); an undefined value is
+        /// UNR0007 and reads as the default.</summary>
+        public InitKind Init(string kind)
+        {
+            int init = Named("Init", (int)InitKind.XavierUniform);
+            if (init >= 0 && init <= 4) return (InitKind)init;
+            Report(DiagnosticDescriptors.HyperParameterOutOfRange, kind + " Init", Where, init, "use Init.XavierUniform, XavierNormal, HeUniform, HeNormal or LeCunNormal");
+            return InitKind.XavierUniform;
+        }
+
         /// <summary>Reports a diagnostic on the attribute.</summary>
         public void Report(DiagnosticDescriptor descriptor, params object[] arguments) => _errors.Add(DiagnosticInfo.Create(descriptor, Syntax, arguments));
 

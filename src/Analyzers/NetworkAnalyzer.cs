@@ -12,9 +12,10 @@ namespace Unrolled.Analyzers
     /// <summary>A [Network] class as the analyzers see it: its layers in source order, their widths, and its loss.</summary>
     internal sealed class NetworkModel
     {
-        private NetworkModel(INamedTypeSymbol type, List<LayerAttribute> layers, Shape[] shapes, int loss)
+        private NetworkModel(INamedTypeSymbol type, List<LayerAttribute> layers, Shape input, Shape[] shapes, int loss)
         {
             Type = type;
+            Input = input;
             Layers = layers;
             Shapes = shapes;
             Widths = Array.ConvertAll(shapes, shape => shape.Size);
@@ -33,7 +34,7 @@ namespace Unrolled.Analyzers
         public Shape InputShapeOf(int index) => index == 0 ? Input : Shapes[index - 1];
 
         /// <summary>The network's input shape.</summary>
-        public Shape Input { get; private set; }
+        public Shape Input { get; }
 
         public int[] Widths { get; }
 
@@ -58,7 +59,7 @@ namespace Unrolled.Analyzers
             if (layers.Count == 0 || LayerAttributes.DeclarationCount(layers) > 1 || layers.Any(l => !Valid(l.Data) || l.Syntax is null)) return null;
 
             var shapes = new Shape[layers.Count];
-            Shape shape = InputShape(network);
+            Shape input = InputShape(network), shape = input;
             for (int i = 0; i < layers.Count; i++)
             {
                 shape = OutputShape(layers[i], shape);
@@ -67,7 +68,7 @@ namespace Unrolled.Analyzers
             int loss = 0;
             foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
                 if (argument.Key == "Loss" && argument.Value.Value is int value) loss = value;
-            return new NetworkModel(type, layers, shapes, loss) { Input = InputShape(network) };
+            return new NetworkModel(type, layers, input, shapes, loss);
         }
 
         /// <summary>[Network(inputs)] or [Network(channels, height, width)]; out-of-range sizes (the generator's UNR0002) read as 1.</summary>

@@ -270,7 +270,7 @@ namespace Unrolled.Generator
                 string y = Symbol(layer), x = InputOf(layer.Index);
                 string output = Field(y), gradOut = GradientField(y);
                 string input = layer.Index == 1 ? Field("x") : Field(x);
-                bool needInputGradient = layer.Index > _firstTrainable;
+                bool needInputGradient = NeedsInputGradient(layer);
                 string gradIn = needInputGradient ? GradientField(x) : string.Empty;
                 w.WriteLine($"// Layer {k}: {layer.Type.Describe(layer)}, backward.");
 

@@ -152,15 +152,22 @@ namespace Unrolled
         private static unsafe void BySamples(int m, long values, delegate*<ref KernelJob, int, void> body, void* a, void* b, void* geometry)
         {
             var job = new KernelJob { Body = body, A = a, B = b, E = geometry, M = m, Split = m / 2 };
+            Run(ref job, values);
+        }
+
+        /// <summary>Runs parts 0 and 1 of a job over its <c>M</c> samples or planes (split at <c>Split</c>): on two threads when
+        /// the helper is free and <paramref name="values"/> is large enough, else part 0 over all of them.</summary>
+        private static unsafe void Run(ref KernelJob job, long values)
+        {
 #if NET
-            if (Threads >= 2 && m >= 2 && values >= ParallelValues)
+            if (Threads >= 2 && job.M >= 2 && values >= ParallelValues)
             {
                 KernelThreads.Run(ref job);
                 return;
             }
 #endif
-            job.Split = m;
-            body(ref job, 0);
+            job.Split = job.M;
+            job.Body(ref job, 0);
         }
 
         /// <summary>The samples of part 0 or 1 of a <see cref="BySamples"/> job.</summary>
@@ -181,16 +188,17 @@ namespace Unrolled
         {
             int sample = rows * columns;
             Check(source.Length >= (long)m * sample && destination.Length >= (long)m * sample);
-            var shape = new Geometry(1, rows, columns, 1, 1, 1, 0, 0, rows, columns, 0); // rows × columns of one "channel"
             fixed (T* ps = source, pd = destination)
-                BySamples(m, (long)m * sample, &TransposePart<T>, ps, pd, &shape);
+            {
+                var job = new KernelJob { Body = &TransposePart<T>, A = ps, B = pd, M = m, N = rows, K = columns, Split = m / 2 };
+                Run(ref job, (long)m * sample);
+            }
         }
 
         private static unsafe void TransposePart<T>(ref KernelJob job, int part) where T : unmanaged
         {
-            ref Geometry g = ref *(Geometry*)job.E;
             (int first, int end) = Half(ref job, part);
-            int rows = g.Height, columns = g.Width, sample = rows * columns;
+            int rows = job.N, columns = job.K, sample = rows * columns;
             const int Block = 16; // 16 × 16 tiles: both sides stay in a few cache lines
             for (int s = first; s < end; s++)
             {

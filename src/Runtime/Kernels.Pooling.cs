@@ -47,7 +47,7 @@ namespace Unrolled
             fixed (T* px = x, py = y, pdy = dy, pdx = dx)
             {
                 var job = new KernelJob { A = px, B = py, C = pdy, D = pdx, E = &g, M = planes, Split = planes / 2, Body = &MaxPoolPart<T, TOrder> };
-                Planes(ref job, (long)planes * plane);
+                Run(ref job, (long)planes * plane);
             }
         }
 
@@ -94,20 +94,6 @@ namespace Unrolled
                     }
                 }
             }
-        }
-
-        /// <summary>Runs a pooling job over its planes, in two halves on two threads when large enough.</summary>
-        private static unsafe void Planes(ref KernelJob job, long values)
-        {
-#if NET
-            if (Threads >= 2 && job.M >= 2 && values >= ParallelValues)
-            {
-                KernelThreads.Run(ref job);
-                return;
-            }
-#endif
-            job.Split = job.M;
-            job.Body(ref job, 0);
         }
 
         /// <summary><c>y[p, i, j] = (1/pool²) Σ_{u,v} x[p, i·stride + u, j·stride + v]</c>, valid windows only.</summary>

@@ -69,10 +69,10 @@ namespace Unrolled.Generator.Diagnostics
             "{0} is too large to unroll: {1}",
             "Unrolled emits one block per layer and keeps all parameters in one array indexed by int. Very deep networks make the generated file and build time grow without benefit, and parameters beyond the limit do not fit the flat buffers.");
 
-        /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) has a {3} window on its {4} input{5}, which leaves {6}: {7}"</c>.</summary>
+        /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) has a {3} window on its {4} input, which leaves {5}: {6}"</c>.</summary>
         public static readonly DiagnosticDescriptor WindowDoesNotFit = Create("UNR0010",
             "A window larger than its input, or an output below 1",
-            "Layer {0} of {1} ([{2}]) has a {3} window on its {4} input{5}, which leaves {6}: {7}",
+            "Layer {0} of {1} ([{2}]) has a {3} window on its {4} input, which leaves {5}: {6}",
             "A convolution or pooling window slides inside its (padded) input; one that is larger than the input has no position to take, and the output would have no rows or columns. Shapes are checked at compile time, so the network fails to build here instead of at run time.");
 
         /// <summary>Format: <c>"Layer {0} of {1} ([{2}]) needs features, but its input is a {3} image (channels × height × width): insert [Flatten] before it"</c>.</summary>

@@ -70,7 +70,7 @@ namespace Unrolled.Generator.Layers
             int columns = Shape.WindowOutput(input.Width, kernelWidth, stride, padColumns);
             if (rows < 1 || columns < 1)
             {
-                a.Report(WindowDoesNotFit, a.Index, a.Network, "Conv2D", $"{kernelHeight}×{kernelWidth}", input, string.Empty,
+                a.Report(WindowDoesNotFit, a.Index, a.Network, "Conv2D", $"{kernelHeight}×{kernelWidth}", input,
                     $"an output of {rows}×{columns} (⌊(H − kh)/stride⌋ + 1 rows, ⌊(W − kw)/stride⌋ + 1 columns)",
                     "use a smaller kernel, or Padding = Padding.Same to keep the input's size");
                 rows = System.Math.Max(rows, 1);

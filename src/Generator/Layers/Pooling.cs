@@ -33,7 +33,7 @@ namespace Unrolled.Generator.Layers
             int rows = Shape.WindowOutput(a.Input.Height, size, stride, 0), columns = Shape.WindowOutput(a.Input.Width, size, stride, 0);
             if (rows < 1 || columns < 1)
             {
-                a.Report(WindowDoesNotFit, a.Index, a.Network, name, $"{size}×{size}", a.Input, string.Empty,
+                a.Report(WindowDoesNotFit, a.Index, a.Network, name, $"{size}×{size}", a.Input,
                     $"an output of {rows}×{columns} (⌊(H − k)/stride⌋ + 1 rows, ⌊(W − k)/stride⌋ + 1 columns)",
                     "use a smaller pool size, or remove the layer");
                 rows = System.Math.Max(rows, 1);

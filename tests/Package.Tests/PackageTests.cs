@@ -38,6 +38,8 @@ namespace Unrolled.Package.Tests
                     foreach (string expected in new[] { "lib/netstandard2.0/Unrolled.dll", "lib/net10.0/Unrolled.dll", "analyzers/dotnet/cs/Unrolled.Generator.dll",
                                                         "analyzers/dotnet/cs/Unrolled.Analyzers.dll", "analyzers/dotnet/cs/Unrolled.CodeFixes.dll" })
                         Assert.Contains(expected, entries);
+                    foreach (string framework in new[] { "netstandard2.0", "net10.0" })
+                        AssertDebuggable(zip.GetEntry($"lib/{framework}/Unrolled.dll")!, root);
                 }
 
                 foreach (string consumer in new[] { "Console", "Library" })
@@ -65,6 +67,49 @@ namespace Unrolled.Package.Tests
             {
                 Directory.Delete(work, recursive: true);
             }
+        }
+
+        /// <summary>Issue 17: the packed DLL embeds its portable PDB; every document in it is repository-relative (nothing of
+        /// the build machine's paths), and Kernels.cs's source is embedded, so a debugger steps into the kernels.</summary>
+        private static void AssertDebuggable(System.IO.Compression.ZipArchiveEntry dll, string root)
+        {
+            var bytes = new MemoryStream();
+            using (Stream stream = dll.Open()) stream.CopyTo(bytes);
+            bytes.Position = 0;
+            using var pe = new System.Reflection.PortableExecutable.PEReader(bytes);
+            System.Reflection.PortableExecutable.DebugDirectoryEntry embedded = Assert.Single(pe.ReadDebugDirectory(),
+                e => e.Type == System.Reflection.PortableExecutable.DebugDirectoryEntryType.EmbeddedPortablePdb);
+            using System.Reflection.Metadata.MetadataReaderProvider provider = pe.ReadEmbeddedPortablePdbDebugDirectoryData(embedded);
+            System.Reflection.Metadata.MetadataReader pdb = provider.GetMetadataReader();
+            var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+            string? kernels = null;
+            foreach (System.Reflection.Metadata.DocumentHandle handle in pdb.Documents)
+            {
+                System.Reflection.Metadata.Document document = pdb.GetDocument(handle);
+                string name = pdb.GetString(document.Name);
+                Assert.StartsWith("/_/", name);
+                Assert.DoesNotContain(root.TrimEnd('/'), name);
+                if (!name.EndsWith("/src/Runtime/Kernels.cs", StringComparison.Ordinal)) continue;
+                foreach (System.Reflection.Metadata.CustomDebugInformationHandle information in pdb.GetCustomDebugInformation(handle))
+                {
+                    System.Reflection.Metadata.CustomDebugInformation entry = pdb.GetCustomDebugInformation(information);
+                    if (pdb.GetGuid(entry.Kind) != embeddedSource) continue;
+                    byte[] blob = pdb.GetBlobBytes(entry.Value);
+                    int size = BitConverter.ToInt32(blob, 0); // 0: stored as is; otherwise the deflated text's length
+                    byte[] text = blob.Skip(4).ToArray();
+                    if (size != 0)
+                    {
+                        using var inflate = new System.IO.Compression.DeflateStream(new MemoryStream(text), System.IO.Compression.CompressionMode.Decompress);
+                        var plain = new MemoryStream();
+                        inflate.CopyTo(plain);
+                        text = plain.ToArray();
+                    }
+                    kernels = System.Text.Encoding.UTF8.GetString(text);
+                }
+            }
+            Assert.NotNull(kernels);
+            Assert.Contains("public static partial class Kernels", kernels);
+            Assert.Contains("public static void DenseForward(", kernels);
         }
 
         private string Run(string directory, string file, params string[] arguments)

@@ -1,0 +1,59 @@
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Unrolled.Tests.Shared;
+using Xunit;
+
+namespace Unrolled.Generator.Tests
+{
+    /// <summary>
+    /// Every C# block of README.md compiles with the generator, so an example cannot rot (issue 17): a block with top-level
+    /// statements and its network is a program; one with declarations only is a library; statements alone are a fragment,
+    /// compiled inside a harness that adds the usings and the lesson's FashionNet.
+    /// </summary>
+    public class ReadmeTests
+    {
+        private const string Harness = """
+            [Network(784, Loss = Loss.CrossEntropy)]
+            [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]
+            [Dense(128)] [ReLU] [Dropout(0.3)]
+            [Dense(10)] [Softmax]
+            public partial class FashionNet { }
+            """;
+
+        public static TheoryData<int, string> Blocks()
+        {
+            string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+            var blocks = new TheoryData<int, string>();
+            int n = 0;
+            foreach (Match block in Regex.Matches(readme, "```csharp\n(.*?)```", RegexOptions.Singleline)) blocks.Add(++n, block.Groups[1].Value);
+            return blocks;
+        }
+
+        [Fact]
+        public void TheReadmeHasItsExamples() => Assert.True(Blocks().Count >= 4, "the README's C# examples were not found");
+
+        [Theory]
+        [MemberData(nameof(Blocks))]
+        public void EveryCSharpBlockCompiles(int number, string code)
+        {
+            bool declares = code.Contains("partial class");
+            bool statements = code.Split('\n').TakeWhile(l => !l.TrimStart().StartsWith("[Network", System.StringComparison.Ordinal))
+                .Any(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("using ", System.StringComparison.Ordinal) && !l.TrimStart().StartsWith("//", System.StringComparison.Ordinal));
+            string usings = "using System;\nusing System.Linq;\nusing Unrolled;\n";
+            (string source, OutputKind kind) = (declares, statements) switch
+            {
+                (true, true) => (code, OutputKind.ConsoleApplication),               // a complete program, as pasted
+                (true, false) => (usings + code, OutputKind.DynamicallyLinkedLibrary), // declarations
+                _ => (usings + code + "\n" + Harness, OutputKind.ConsoleApplication), // a fragment
+            };
+            CSharpCompilation compilation = GeneratorHarness.Compile(new[] { (source, $"Readme{number}.cs") }).WithOptions(
+                new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
+            GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+            Diagnostic[] errors = output.GetDiagnostics().Concat(generatorDiagnostics).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            Assert.True(errors.Length == 0, $"README block {number} does not compile:\n{string.Join("\n", errors.Select(e => e.ToString()))}\n{source}");
+        }
+    }
+}

@@ -9,7 +9,7 @@ using Xunit;
 namespace Unrolled.Generator.Tests
 {
     /// <summary>
-    /// Every C# block of README.md compiles with the generator, so an example cannot rot (issue 17): a block with top-level
+    /// Every C# block of README.md and of the package's README compiles with the generator, so an example cannot rot (issue 17): a block with top-level
     /// statements and its network is a program; one with declarations only is a library; statements alone are a fragment,
     /// compiled inside a harness that adds the usings and the lesson's FashionNet.
     /// </summary>
@@ -23,17 +23,21 @@ namespace Unrolled.Generator.Tests
             public partial class FashionNet { }
             """;
 
+        /// <summary>The C# blocks of README.md, then of the package's README (docs/package-readme.md), numbered in that order.</summary>
         public static TheoryData<int, string> Blocks()
         {
-            string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
             var blocks = new TheoryData<int, string>();
             int n = 0;
-            foreach (Match block in Regex.Matches(readme, "```csharp\n(.*?)```", RegexOptions.Singleline)) blocks.Add(++n, block.Groups[1].Value);
+            foreach (string file in new[] { "README.md", "docs/package-readme.md" })
+            {
+                string readme = File.ReadAllText(Path.Combine(Repository.Root, file));
+                foreach (Match block in Regex.Matches(readme, "```csharp\n(.*?)```", RegexOptions.Singleline)) blocks.Add(++n, block.Groups[1].Value);
+            }
             return blocks;
         }
 
         [Fact]
-        public void TheReadmeHasItsExamples() => Assert.True(Blocks().Count >= 4, "the README's C# examples were not found");
+        public void TheReadmeHasItsExamples() => Assert.True(Blocks().Count >= 5, "the READMEs' C# examples were not found");
 
         [Theory]
         [MemberData(nameof(Blocks))]

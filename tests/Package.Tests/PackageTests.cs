@@ -40,6 +40,7 @@ namespace Unrolled.Package.Tests
                         Assert.Contains(expected, entries);
                     foreach (string framework in new[] { "netstandard2.0", "net10.0" })
                         AssertDebuggable(zip.GetEntry($"lib/{framework}/Unrolled.dll")!, root);
+                    AssertPackageReadme(zip, root);
                 }
 
                 foreach (string consumer in new[] { "Console", "Library" })
@@ -110,6 +111,34 @@ namespace Unrolled.Package.Tests
             Assert.NotNull(kernels);
             Assert.Contains("public static partial class Kernels", kernels);
             Assert.Contains("public static void DenseForward(", kernels);
+        }
+
+        /// <summary>Issue 17: the packed README is the one written for package users: no links relative to the repository
+        /// (they break on the package page), every link into the project under its project URL naming a file that exists, and
+        /// the project URL the diagnostics' help links start with.</summary>
+        private static void AssertPackageReadme(System.IO.Compression.ZipArchive zip, string root)
+        {
+            string readme;
+            using (var reader = new StreamReader(zip.GetEntry("README.md")!.Open())) readme = reader.ReadToEnd();
+            Assert.DoesNotContain("./train.sh", readme);
+            string nuspec;
+            using (var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open())) nuspec = reader.ReadToEnd();
+            string project = System.Text.RegularExpressions.Regex.Match(nuspec, "<projectUrl>([^<]+)</projectUrl>").Groups[1].Value;
+            Assert.Equal("https://github.com/unrolled/unrolled", project);
+            foreach (string descriptors in new[] { "src/Generator/Diagnostics/DiagnosticDescriptors.cs", "src/Analyzers/DiagnosticDescriptors.cs" })
+            {
+                // The generator's and the analyzers' HelpLink: "<project URL>/blob/main/docs/diagnostics/" + id + ".md".
+                string source = File.ReadAllText(Path.Combine(root, descriptors));
+                string help = System.Text.RegularExpressions.Regex.Match(source, "HelpLink\\(string id\\) => \"([^\"]+)\" \\+ id").Groups[1].Value;
+                Assert.Equal(project + "/blob/main/docs/diagnostics/", help);
+            }
+            var links = System.Text.RegularExpressions.Regex.Matches(readme, @"\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
+            Assert.NotEmpty(links);
+            foreach (string link in links)
+            {
+                Assert.StartsWith(project + "/blob/main/", link); // absolute, into the project
+                Assert.True(File.Exists(Path.Combine(root, link.Substring((project + "/blob/main/").Length))), $"{link} names no file of the repository");
+            }
         }
 
         private string Run(string directory, string file, params string[] arguments)

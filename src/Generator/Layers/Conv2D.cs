@@ -58,10 +58,10 @@ namespace Unrolled.Generator.Layers
             InitKind init = a.Init("Conv2D");
             if (padding < 0 || padding > 1)
                 a.Report(HyperParameterOutOfRange, "Conv2D Padding", a.Where, padding, "use Padding.Valid or Padding.Same");
-            filters = AtLeastOne(a, "Conv2D filters", filters);
-            kernelHeight = AtLeastOne(a, a.Constructor.Length > 2 ? "Conv2D kernel height" : "Conv2D kernel size", kernelHeight);
-            kernelWidth = a.Constructor.Length > 2 ? AtLeastOne(a, "Conv2D kernel width", kernelWidth) : kernelHeight;
-            stride = AtLeastOne(a, "Conv2D stride", stride);
+            filters = a.AtLeastOne("Conv2D filters", filters);
+            kernelHeight = a.AtLeastOne(a.Constructor.Length > 2 ? "Conv2D kernel height" : "Conv2D kernel size", kernelHeight);
+            kernelWidth = a.Constructor.Length > 2 ? a.AtLeastOne("Conv2D kernel width", kernelWidth) : kernelHeight;
+            stride = a.AtLeastOne("Conv2D stride", stride);
 
             bool same = padding == 1;
             int padRows = same ? Shape.SamePadding(input.Height, kernelHeight, stride) : 0;
@@ -78,14 +78,6 @@ namespace Unrolled.Generator.Layers
             }
             return new Conv2DSpec(a.Index, input, Shape.Image(filters, rows, columns), a.ParameterOffset, a.StatisticsOffset, kernelHeight, kernelWidth, stride,
                 same, padRows / 2, padColumns / 2, padRows - padRows / 2, padColumns - padColumns / 2, useBias, init);
-        }
-
-        /// <summary>UNR0013 for a value below 1, then 1 so that later layers are still checked.</summary>
-        internal static int AtLeastOne(LayerArguments a, string what, int value)
-        {
-            if (value >= 1) return value;
-            a.Report(WindowArgumentOutOfRange, what, a.Index, a.Network, value);
-            return 1;
         }
 
         /// <summary>The length of an im2col row in the float kernels: K rounded up to a whole number of 16-float tiles when K is

@@ -64,6 +64,14 @@ namespace Unrolled.Generator.Layers
             return InitKind.XavierUniform;
         }
 
+        /// <summary>A size or stride that must be at least 1: UNR0013 below that, and 1 returned so later layers are still checked.</summary>
+        public int AtLeastOne(string what, int value)
+        {
+            if (value >= 1) return value;
+            Report(DiagnosticDescriptors.WindowArgumentOutOfRange, what, Index, Network, value);
+            return 1;
+        }
+
         /// <summary>Reports a diagnostic on the attribute.</summary>
         public void Report(DiagnosticDescriptor descriptor, params object[] arguments) => _errors.Add(DiagnosticInfo.Create(descriptor, Syntax, arguments));
 

@@ -9,15 +9,13 @@ namespace Unrolled.Generator.Layers
 {
     /// <summary>A pooling layer's arguments: <c>[MaxPool2D(poolSize, Stride = …)]</c>, <c>[AvgPool2D(poolSize, Stride = …)]</c>.</summary>
     internal sealed record PoolSpec(int Index, LayerKind Kind, Shape Input, Shape Output, int ParameterOffset, int StatisticsOffset, int PoolSize, int Stride)
-        : LayerSpec(Index, Kind, Input, Output, ParameterOffset, StatisticsOffset)
-    {
-    }
+        : LayerSpec(Index, Kind, Input, Output, ParameterOffset, StatisticsOffset);
 
     /// <summary>
     /// The pooling family: a k×k window slides by the stride over each channel (valid windows only) and reduces what it
-    /// covers to one value; MaxPool2D and AvgPool2D differ in the reduction and in how the gradient goes back. The blocks are
-    /// plain loops over planes (a sample's channel is one contiguous H×W plane, and so is every (sample, channel) pair of the
-    /// batch), with every bound a constant.
+    /// covers to one value; MaxPool2D and AvgPool2D differ in the reduction and in how the gradient goes back. Their blocks call
+    /// the pooling kernels (src/Runtime/Kernels.Pooling.cs) with every size a constant: a batch of C×H×W samples is m·C
+    /// contiguous H×W planes, and the kernels walk each plane's windows.
     /// </summary>
     internal abstract class WindowPooling : Layer
     {
@@ -28,8 +26,8 @@ namespace Unrolled.Generator.Layers
         public override LayerSpec Parse(LayerArguments a)
         {
             string name = LayerFacts.Of(Kind).Name;
-            int size = Conv2D.AtLeastOne(a, name + " pool size", (int)a.Constructor[0].Value!);
-            int stride = Conv2D.AtLeastOne(a, name + " stride", a.Named("Stride", size));
+            int size = a.AtLeastOne(name + " pool size", (int)a.Constructor[0].Value!);
+            int stride = a.AtLeastOne(name + " stride", a.Named("Stride", size));
             int rows = Shape.WindowOutput(a.Input.Height, size, stride, 0), columns = Shape.WindowOutput(a.Input.Width, size, stride, 0);
             if (rows < 1 || columns < 1)
             {

@@ -58,8 +58,6 @@ namespace Unrolled.Generator.Layers
             $"stride: {Int(P(layer).Stride)}, outHeight: {Int(layer.Output.Height)}, outWidth: {Int(layer.Output.Width)}";
 
         protected static string Planes(Emitter e, bool readOnly, string buffer, Shape shape) => e.Slice(readOnly, buffer, "0", $"m * {Int(shape.Size)}");
-
-        protected static string Input(Emitter e, LayerSpec layer, string input) => e.InputRows(layer, input);
     }
 
     /// <summary><c>[MaxPool2D(poolSize)]</c>: a[c, i, j] = max_{u,v} x[c, i·s + u, j·s + v]; NaN wins, the first maximum takes the gradient.</summary>
@@ -78,7 +76,7 @@ namespace Unrolled.Generator.Layers
         {
             w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.MaxPool2D walks its windows. A value takes the window");
             w.WriteLine("//   if it is larger than the maximum so far, or NaN (PyTorch's rule: NaN propagates, a tie keeps the first maximum).");
-            w.WriteLine($"global::Unrolled.Kernels.MaxPool2D({Input(e, layer, input)}, {Planes(e, false, output, layer.Output)},");
+            w.WriteLine($"global::Unrolled.Kernels.MaxPool2D({e.InputRows(layer, input)}, {Planes(e, false, output, layer.Output)},");
             w.WriteLine($"    {Geometry(layer)});");
         }
 
@@ -109,7 +107,7 @@ namespace Unrolled.Generator.Layers
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.AvgPool2D sums each window and divides by {Int(Area(layer))}.");
-            w.WriteLine($"global::Unrolled.Kernels.AvgPool2D({Input(e, layer, input)}, {Planes(e, false, output, layer.Output)},");
+            w.WriteLine($"global::Unrolled.Kernels.AvgPool2D({e.InputRows(layer, input)}, {Planes(e, false, output, layer.Output)},");
             w.WriteLine($"    {Geometry(layer)});");
         }
 

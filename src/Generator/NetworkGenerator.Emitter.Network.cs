@@ -60,6 +60,8 @@ namespace Unrolled.Generator
                         : $"/// ○ Layer {Int(layer.Index)}, {Xml(layer.Type.Describe(layer))}: {Xml(ForwardMath(layer))}.<br/>");
                 w.WriteLine($"/// ○ Loss: {Xml(LossMath())}; {Xml(LossStart())}.<br/>");
                 w.WriteLine($"/// ○ Totals: {Grouped(_spec.ParameterCount)} trainable parameters, {Grouped(_spec.StatisticsCount)} non-trainable.<br/>");
+                if (_spec.Loops)
+                    w.WriteLine("/// ○ Code: loops (GeneratedCode.Loops). Every block is plain loops with constant bounds, each headed by its equation: for reading and stepping through, one thread, no vectors.<br/>");
                 w.WriteLine("/// </code>");
                 w.WriteLine("/// </remarks>");
             }

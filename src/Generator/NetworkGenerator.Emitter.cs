@@ -32,6 +32,10 @@ namespace Unrolled.Generator
 
             /// <summary>"float" or "double".</summary>
             internal string T => _t;
+
+            /// <summary>Loops mode (<c>[Network(Code = GeneratedCode.Loops)]</c>): each kind writes its blocks as plain nested loops,
+            /// each headed by its equation, instead of kernel calls.</summary>
+            internal bool Loops => _spec.Loops;
             private readonly bool _nullable;
             private readonly string _t;          // "float" or "double"
             private readonly int _firstTrainable; // layers before it need no backward pass
@@ -145,6 +149,26 @@ namespace Unrolled.Generator
 
             /// <summary>Whether a trainable layer comes before <paramref name="layer"/>, so its backward block forms ∂L/∂(input).</summary>
             internal bool NeedsInputGradient(LayerSpec layer) => layer.Index > _firstTrainable;
+
+            /// <summary><c>var name = expression;</c>: a local named as the math names a buffer (<c>a2</c>, <c>dz3</c>, <c>W3</c>), unless the
+            /// expression is that name already (the first layer's input <c>x</c> in the forward pass).</summary>
+            internal static void Local(SourceWriter w, string name, string expression)
+            {
+                if (name != expression) w.WriteLine($"var {name} = {expression};");
+            }
+
+            /// <summary>The loops mode's ∂ name of a buffer: <c>dz3</c> for ∂L/∂z3, as the lesson's NumPy names it.</summary>
+            internal static string D(string symbol) => "d" + symbol;
+
+            /// <summary>In loops mode, the fused SGD step of a layer's parameters after its gradients are formed:
+            /// <c>if (sgdRate != 0) for (…) θ[q] -= sgdRate * dθ[q];</c>, the same arithmetic as <c>Sgd.Step</c>.</summary>
+            internal void WriteLoopsSgdStep(SourceWriter w, string comment, params (string Parameter, string Gradient, string Count)[] tensors)
+            {
+                w.WriteLine(comment);
+                using (w.Open("if (sgdRate != 0)"))
+                    foreach ((string parameter, string gradient, string count) in tensors)
+                        w.WriteLine($"for (int q = 0; q < {count}; q++) {parameter}[q] -= sgdRate * {gradient}[q];");
+            }
 
             internal static string Const(LayerSpec layer, string what) => $"Layer{Int(layer.Index)}{what}";
         }

@@ -67,6 +67,7 @@ namespace Unrolled.Generator
                 LossKind loss = LossKind.CrossEntropy;
                 bool isDouble = false;
                 int seed = 0;
+                bool loops = false;
                 foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
                 {
                     if (argument.Value.Kind == TypedConstantKind.Error) return Fail(errors);
@@ -88,6 +89,13 @@ namespace Unrolled.Generator
                             break;
                         case "Seed":
                             seed = (int)argument.Value.Value!;
+                            break;
+                        case "Code":
+                            int code = (int)argument.Value.Value!;
+                            if (code < 0 || code > 1)
+                                errors.Add(DiagnosticInfo.Create(HyperParameterOutOfRange, networkSyntax, "Code", name, code,
+                                    "use GeneratedCode.Kernels or GeneratedCode.Loops"));
+                            loops = code == 1;
                             break;
                     }
                 }
@@ -149,7 +157,7 @@ namespace Unrolled.Generator
                     containing.Insert(0, new TypeShell(KeywordOf(outer), outer.Name));
                 string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
 
-                var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, input, loss, isDouble, seed,
+                var spec = new NetworkSpec(ns, new EquatableArray<TypeShell>(containing), name, input, loss, isDouble, seed, loops,
                     new EquatableArray<LayerSpec>(layers));
                 return new Result<NetworkSpec?>(spec, default);
             }

@@ -26,6 +26,7 @@ namespace Unrolled.Generator.Tests
         [InlineData("UNR0007", "[Network(4)] [Dense(3)] [[|BatchNorm(Epsilon = 0)|]] public partial class Net { }", "BatchNorm epsilon of layer 2 of Net is 0")]
         [InlineData("UNR0007", "[Network(4)] [Dense(3)] [[|LeakyReLU(-0.2)|]] public partial class Net { }", "LeakyReLU slope of layer 2 of Net is -0.2")]
         [InlineData("UNR0007", "[[|Network(4, Loss = (Loss)9)|]] [Dense(3)] public partial class Net { }", "Loss of Net is 9")]
+        [InlineData("UNR0007", "[[|Network(4, Code = (GeneratedCode)2)|]] [Dense(3)] public partial class Net { }", "Code of Net is 2; use GeneratedCode.Kernels or GeneratedCode.Loops")]
         [InlineData("UNR0007", "[Network(4)] [[|Dense(3, Init = (Init)42)|]] public partial class Net { }", "Dense Init of layer 1 of Net is 42")]
         [InlineData("UNR0008", "[Network(4)] [Dense(3)] public partial class [|Net|]<T> { }", "generic networks are not supported")]
         [InlineData("UNR0008", "public partial class Outer<T> { [Network(4)] [Dense(3)] public partial class [|Net|] { } }", "nested in the generic type Outer")]

@@ -63,7 +63,8 @@ namespace Unrolled.Generator.Tests
             Gen.Select(
                 Gen.Frequency((2, FeatureNetwork), (1, ImageNetwork)),
                 Mostly(new[] { "", ", Loss = Loss.BinaryCrossEntropy", ", Loss = Loss.MeanSquaredError" }, new[] { ", Loss = (Loss)7" }),
-                Mostly(new[] { "", ", Precision = Precision.Double", ", Seed = -3" }, new[] { ", Precision = (Precision)5" }),
+                Mostly(new[] { "", ", Precision = Precision.Double", ", Seed = -3", ", Code = GeneratedCode.Loops", ", Precision = Precision.Double, Code = GeneratedCode.Loops" },
+                    new[] { ", Precision = (Precision)5", ", Code = (GeneratedCode)3" }),
                 Gen.Frequency((30, Gen.Const("partial class")), (1, Gen.Const("class")), (1, Gen.Const("static partial class")), (1, Gen.Const("partial class {0}<T>"))),
                 Gen.Frequency((12, Gen.Const("none")), (4, Gen.Const("namespace")), (4, Gen.Const("nested")), (1, Gen.Const("nested-plain")), (1, Gen.Const("nested-generic"))),
                 (network, loss, extra, kind, container) =>

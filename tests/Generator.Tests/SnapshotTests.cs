@@ -83,6 +83,43 @@ namespace Unrolled.Generator.Tests
                 [Dense(3)] [Softmax]
                 public partial class SmallCnn { }
                 """,
+            // Loops mode (issue 17): the same networks written as plain loops, to read beside the kernel versions above.
+            ["TinyNN.Loops"] = """
+                using Unrolled;
+                namespace Lesson
+                {
+                    [Network(784, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+                    [Dense(128)] [ReLU]
+                    [Dense(10)] [Softmax]
+                    public partial class TinyNN { }
+                }
+                """,
+            ["KerasModel.Loops"] = """
+                using Unrolled;
+                namespace Lesson
+                {
+                    [Network(784, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+                    [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]
+                    [Dense(128)] [ReLU] [Dropout(0.3)]
+                    [Dense(10)] [Softmax]
+                    public partial class FashionNet { }
+                }
+                """,
+            ["Convolution.Loops"] = """
+                using Unrolled;
+                [Network(1, 8, 8, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+                [Conv2D(4, 3, Padding = Padding.Same, Init = Init.HeUniform)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                [Conv2D(6, 2, 3, UseBias = false)] [AvgPool2D(2, Stride = 1)] [GlobalAvgPool2D]
+                [Dense(3)] [Softmax]
+                public partial class SmallCnn { }
+                """,
+            ["LeakyReLU.Loops"] = """
+                using Unrolled;
+                [Network(3, Loss = Loss.MeanSquaredError, Precision = Precision.Double, Code = GeneratedCode.Loops)]
+                [Dense(4)] [LeakyReLU(0.1)]
+                [Dense(2, UseBias = false)] [LeakyReLU]
+                public partial class LeakyNet { }
+                """,
             ["Dense"] = """
                 using Unrolled;
                 [Network(3, Loss = Loss.MeanSquaredError, Seed = 7)]
@@ -180,6 +217,14 @@ namespace Unrolled.Generator.Tests
             GeneratorDriverRunResult result = GeneratorHarness.RunAndCompile(Networks["FashionCnn"], LanguageVersion.CSharp7_3);
             foreach (GeneratedSourceResult source in result.Results.Single().GeneratedSources)
                 Snapshot.Match("FashionCnn.CSharp73#" + source.HintName, source.SourceText.ToString());
+        }
+
+        [Fact]
+        public void TheLoopsModeTinyNNAsCSharp73()
+        {
+            GeneratorDriverRunResult result = GeneratorHarness.RunAndCompile(Networks["TinyNN.Loops"], LanguageVersion.CSharp7_3);
+            foreach (GeneratedSourceResult source in result.Results.Single().GeneratedSources)
+                Snapshot.Match("TinyNN.Loops.CSharp73#" + source.HintName, source.SourceText.ToString());
         }
 
         [Theory]

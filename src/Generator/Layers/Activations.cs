@@ -33,8 +33,26 @@ namespace Unrolled.Generator.Layers
         /// <summary>The kernels' extra arguments (", α"), or empty.</summary>
         protected virtual string Arguments(Emitter e, LayerSpec layer) => string.Empty;
 
+        /// <summary>Loops mode: the forward rule on one value, <c>input</c> its operand (<c>z ≤ 0 ? 0 : z</c>).</summary>
+        protected abstract string ForwardRule(Emitter e, LayerSpec layer, string input);
+
+        /// <summary>Loops mode: ∂L/∂(input) of one value from its input and ∂L/∂(output) (<c>z ≤ 0 ? 0 : δ</c>).</summary>
+        protected abstract string BackwardRule(Emitter e, LayerSpec layer, string input, string delta);
+
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                string x = e.InputOf(layer.Index), y = Emitter.Symbol(layer);
+                using (w.Open())
+                {
+                    Local(w, x, input);
+                    Local(w, y, output);
+                    w.WriteLine($"// {y}[i] = {ForwardRule(e, layer, $"{x}[i]").Replace("<=", "≤")}   for each of the m·{Int(layer.OutputSize)} values ({NaN})");
+                    w.WriteLine($"for (int i = 0; i < m * {Int(layer.OutputSize)}; i++) {y}[i] = {ForwardRule(e, layer, $"{x}[i]")};");
+                }
+                return;
+            }
             w.WriteLine($"//   Kernels.{Kernel} takes a vector at a time, {Rule} as a compare and a select (no branch on each sign; {NaN}).");
             w.WriteLine($"global::Unrolled.Kernels.{Kernel}({e.InputRows(layer, input)}, {e.Slice(false, output, "0", $"m * {Int(layer.OutputSize)}")}{Arguments(e, layer)});");
         }
@@ -43,6 +61,20 @@ namespace Unrolled.Generator.Layers
         {
             string width = Int(layer.OutputSize), x = names.X, y = names.Y;
             w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ {FormulaName}'({x}), where {FormulaName}'({x}) = {Derivative(layer, x)}");
+            if (e.Loops)
+            {
+                string dx = Emitter.D(x), dy = Emitter.D(y);
+                using (w.Open())
+                {
+                    Local(w, x, names.Input);
+                    Local(w, dy, names.GradientOut);
+                    Local(w, dx, names.GradientIn);
+                    string rule = BackwardRule(e, layer, $"{x}[i]", $"{dy}[i]");
+                    w.WriteLine($"// ∂L/∂{x}[i] = {rule.Replace("<=", "≤")}");
+                    w.WriteLine($"for (int i = 0; i < m * {width}; i++) {dx}[i] = {rule};");
+                }
+                return;
+            }
             w.WriteLine($"global::Unrolled.Kernels.{Kernel}Backward({e.Slice(true, names.Input, "0", $"m * {width}")}, {e.Slice(true, names.GradientOut, "0", $"m * {width}")},");
             w.WriteLine($"    {e.Slice(false, names.GradientIn, "0", $"m * {width}")}{Arguments(e, layer)});");
         }
@@ -63,6 +95,11 @@ namespace Unrolled.Generator.Layers
         protected override string Rule => "z ≤ 0 ? 0 : z";
 
         protected override string NaN => "NaN stays NaN, as in PyTorch";
+
+        protected override string ForwardRule(Emitter e, LayerSpec layer, string input) => $"{input} <= 0 ? {e.Literal(0)} : {input}";
+
+        /// <summary>A NaN input passes the gradient, as PyTorch's threshold_backward (and the kernel) do.</summary>
+        protected override string BackwardRule(Emitter e, LayerSpec layer, string input, string delta) => $"{input} <= 0 ? {e.Literal(0)} : {delta}";
 
         protected override string Derivative(LayerSpec layer, string x) =>
             $"1 if {x} > 0, else 0: units that were off pass no gradient (dying ReLU, quiz 7)";
@@ -88,6 +125,10 @@ namespace Unrolled.Generator.Layers
         protected override string Derivative(LayerSpec layer, string x) => $"1 if {x} > 0, else {Number(Slope(layer))}";
 
         protected override string Arguments(Emitter e, LayerSpec layer) => ", " + e.Literal(Slope(layer));
+
+        protected override string ForwardRule(Emitter e, LayerSpec layer, string input) => $"{input} > 0 ? {input} : {e.Literal(Slope(layer))} * {input}";
+
+        protected override string BackwardRule(Emitter e, LayerSpec layer, string input, string delta) => $"{input} > 0 ? {delta} : {e.Literal(Slope(layer))} * {delta}";
 
         private static double Slope(LayerSpec layer) => ((LeakyReLUSpec)layer).Slope;
 
@@ -119,30 +160,34 @@ namespace Unrolled.Generator.Layers
         /// <summary>The derivative in the lesson's notation, through the output <paramref name="y"/>.</summary>
         protected abstract string Derivative(string x, string y);
 
-        /// <summary>∂L/∂(input)[i] as code, from <c>delta</c> (∂L/∂(output)) and <c>output</c>.</summary>
-        protected abstract string InputGradient(Emitter e);
+        /// <summary>∂L/∂(input)[i] as code, from <paramref name="delta"/> (∂L/∂(output)) and <paramref name="output"/>.</summary>
+        protected abstract string InputGradient(Emitter e, string delta, string output);
+
+        // Loops mode names the buffers as the math does (z1, a2, da2, dz1); the kernel mode's blocks keep input and output.
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             w.WriteLine($"//   ∂L/∂{names.X} = ∂L/∂{names.Y} ⊙ {Derivative(names.X, names.Y)}");
+            string output = e.Loops ? names.Y : "output", delta = e.Loops ? Emitter.D(names.Y) : "delta", inputDelta = e.Loops ? Emitter.D(names.X) : "inputDelta";
             using (w.Open())
             {
-                w.WriteLine($"var output = {names.Output};");
-                w.WriteLine($"var delta = {names.GradientOut};");
-                w.WriteLine($"var inputDelta = {names.GradientIn};");
+                Local(w, output, names.Output);
+                Local(w, delta, names.GradientOut);
+                Local(w, inputDelta, names.GradientIn);
                 w.WriteLine($"int n = m * {Int(layer.OutputSize)};");
-                w.WriteLine($"for (int i = 0; i < n; i++) inputDelta[i] = {InputGradient(e)};");
+                w.WriteLine($"for (int i = 0; i < n; i++) {inputDelta}[i] = {InputGradient(e, delta, output)};");
             }
         }
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            string x = e.Loops ? e.InputOf(layer.Index) : "input", y = e.Loops ? Emitter.Symbol(layer) : "output";
             using (w.Open())
             {
-                w.WriteLine($"var input = {input};");
-                w.WriteLine($"var output = {output};");
+                Local(w, x, input);
+                Local(w, y, output);
                 w.WriteLine($"int n = m * {Int(layer.OutputSize)};");
-                w.WriteLine($"for (int i = 0; i < n; i++) output[i] = {Numerics}.{Function}(input[i]);");
+                w.WriteLine($"for (int i = 0; i < n; i++) {y}[i] = {Numerics}.{Function}({x}[i]);");
             }
         }
     }
@@ -161,7 +206,7 @@ namespace Unrolled.Generator.Layers
 
         protected override string Derivative(string x, string y) => $"σ'({x}), where σ'({x}) = {y} · (1 − {y})";
 
-        protected override string InputGradient(Emitter e) => $"delta[i] * output[i] * ({e.Literal(1)} - output[i])";
+        protected override string InputGradient(Emitter e, string delta, string output) => $"{delta}[i] * {output}[i] * ({e.Literal(1)} - {output}[i])";
 
         public override string Describe(LayerSpec layer) => "Sigmoid";
 
@@ -181,7 +226,7 @@ namespace Unrolled.Generator.Layers
 
         protected override string Derivative(string x, string y) => $"tanh'({x}), where tanh'({x}) = 1 − {y}²";
 
-        protected override string InputGradient(Emitter e) => $"delta[i] * ({e.Literal(1)} - output[i] * output[i])";
+        protected override string InputGradient(Emitter e, string delta, string output) => $"{delta}[i] * ({e.Literal(1)} - {output}[i] * {output}[i])";
 
         public override string Describe(LayerSpec layer) => "Tanh";
 

@@ -52,9 +52,15 @@ namespace Unrolled.Generator.Layers
         public override int StatisticsCount(LayerSpec layer) => 2 * Features(layer);
 
         /// <summary>The loops over every value of a batch of features, for a statement in which <c>{x}</c> is the value's
-        /// index and <c>{f}</c> its feature's.</summary>
+        /// index and <c>{f}</c> its feature's. For an image (loops mode) the feature is the channel and the loops go over
+        /// the samples, the channels and the H·W values of each plane.</summary>
         private static void EachValue(SourceWriter w, LayerSpec layer, string statement)
         {
+            if (layer.Input.IsImage)
+            {
+                EachValueBlock(w, layer, statement);
+                return;
+            }
             using (w.Open("for (int b = 0; b < m; b++)"))
             {
                 w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
@@ -65,6 +71,18 @@ namespace Unrolled.Generator.Layers
         /// <summary>As <see cref="EachValue"/>, with a block of statements.</summary>
         private static void EachValueBlock(SourceWriter w, LayerSpec layer, params string[] statements)
         {
+            if (layer.Input.IsImage)
+            {
+                string plane = Int(layer.Input.Plane);
+                using (w.Open("for (int b = 0; b < m; b++)"))
+                using (w.Open($"for (int c = 0; c < {Int(layer.Input.Channels)}; c++)"))
+                {
+                    w.WriteLine($"int o = (b * {Int(layer.Input.Channels)} + c) * {plane}; // plane c of sample b");
+                    using (w.Open($"for (int q = 0; q < {plane}; q++)"))
+                        foreach (string statement in statements) w.WriteLine(statement.Replace("{x}", "o + q").Replace("{f}", "c"));
+                }
+                return;
+            }
             using (w.Open("for (int b = 0; b < m; b++)"))
             {
                 w.WriteLine($"int o = b * {Int(layer.OutputSize)};");
@@ -171,20 +189,20 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var invStd = s.invStd{k};");
                 w.WriteLine("var p = _parameters;");
                 w.WriteLine("var stats = _statistics;");
-                bool image = layer.Input.IsImage, first = layer.Index == 1;
+                bool planes = layer.Input.IsImage && !e.Loops, first = layer.Index == 1; // the plane kernels, or loops over every value
                 using (w.Open("if (training)"))
                 {
                     w.WriteLine($"var invM = {InverseCount(e, layer)};");
                     w.WriteLine($"global::System.Array.Clear(mean, 0, {width});");
                     w.WriteLine($"global::System.Array.Clear(invStd, 0, {width}); // holds Σ (x − μ)² until the last loop");
-                    if (image)
+                    if (planes)
                     {
                         w.WriteLine("// Each plane is summed with vectors (Kernels.PlaneSum), then the planes of a channel in sample order.");
                         EachPlane(e, w, layer, first, "mean[c] += global::Unrolled.Kernels.PlaneSum({plane:input});");
                     }
                     else EachValue(w, layer, "mean[{f}] += input[{x}];");
                     w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] *= invM;");
-                    if (image) EachPlane(e, w, layer, first, "invStd[c] += global::Unrolled.Kernels.PlaneSquaredDeviation({plane:input}, mean[c]);");
+                    if (planes) EachPlane(e, w, layer, first, "invStd[c] += global::Unrolled.Kernels.PlaneSquaredDeviation({plane:input}, mean[c]);");
                     else EachValueBlock(w, layer, "var centred = input[{x}] - mean[{f}];", "invStd[{f}] += centred * centred;");
                     using (w.Open($"for (int j = 0; j < {width}; j++)"))
                     {
@@ -202,7 +220,7 @@ namespace Unrolled.Generator.Layers
                         w.WriteLine($"invStd[j] = {e.Literal(1)} / {Numerics}.Sqrt(stats[{runningVariance} + j] + {epsilon});");
                     }
                 }
-                if (image)
+                if (planes)
                     EachPlane(e, w, layer, first,
                         $"global::Unrolled.Kernels.PlaneNormalize({{plane:input}}, mean[c], invStd[c], p[{Const(layer, "GammaOffset")} + c], p[{Const(layer, "BetaOffset")} + c], {{span:xhat}}, {{span:output}});");
                 else
@@ -233,8 +251,8 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var delta = {gradOut};");
                 string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
                 w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
-                bool image = layer.Input.IsImage;
-                if (image)
+                bool planes = layer.Input.IsImage && !e.Loops;
+                if (planes)
                     EachPlane(e, w, layer, false, $"g[{gamma} + c] += global::Unrolled.Kernels.PlaneDot({{plane:delta}}, {{plane:xhat}});",
                         $"g[{beta} + c] += global::Unrolled.Kernels.PlaneSum({{plane:delta}});");
                 else EachValueBlock(w, layer, $"g[{gamma} + {{f}}] += delta[{{x}}] * xhat[{{x}}];", $"g[{beta} + {{f}}] += delta[{{x}}];");
@@ -243,7 +261,7 @@ namespace Unrolled.Generator.Layers
                     w.WriteLine($"var invStd = s.invStd{k};");
                     w.WriteLine($"var inputDelta = {gradIn};");
                     w.WriteLine($"var invM = {InverseCount(e, layer)};");
-                    if (image)
+                    if (planes)
                         EachPlane(e, w, layer, false,
                             $"global::Unrolled.Kernels.PlaneBatchNormGradient({{plane:delta}}, {{plane:xhat}}, p[{gamma} + c] * invStd[c], g[{beta} + c] * invM, g[{gamma} + c] * invM, {{span:inputDelta}});");
                     else
@@ -252,7 +270,8 @@ namespace Unrolled.Generator.Layers
                 }
                 w.WriteLine($"// With sgdRate η > 0 (SGD fused in): γ{k} ← γ{k} − η·∂L/∂γ{k} and β{k} ← β{k} − η·∂L/∂β{k}" +
                     (needInputGradient ? $", now that ∂L/∂{x} has used the old γ{k}." : "."));
-                w.WriteLine("if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(" + e.Slice(false, "p", gamma, Int(layer.ParameterCount)) + ", " +
+                if (e.Loops) w.WriteLine($"if (sgdRate != 0) for (int q = {gamma}; q < {gamma} + {Int(layer.ParameterCount)}; q++) p[q] -= sgdRate * g[q];");
+                else w.WriteLine("if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(" + e.Slice(false, "p", gamma, Int(layer.ParameterCount)) + ", " +
                     e.Slice(true, "g", gamma, Int(layer.ParameterCount)) + ", sgdRate);");
             }
         }

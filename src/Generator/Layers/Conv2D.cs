@@ -117,6 +117,7 @@ namespace Unrolled.Generator.Layers
         public override IEnumerable<BufferInfo> Buffers(Emitter e, LayerSpec layer)
         {
             Conv2DSpec conv = C(layer);
+            if (e.Loops) yield break; // the loops read x and W where they are
             string k = Int(layer.Index);
             int row = RowStride(e, conv);
             string padding = Padded(e, conv) ? $" padded with zeros to {Int(row)}" : string.Empty;
@@ -189,6 +190,11 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                WriteForwardLoops(e, w, C(layer), input, output);
+                return;
+            }
             Conv2DSpec conv = C(layer);
             string k = Int(layer.Index), positions = Int(conv.Positions), depth = Int(conv.Depth), filters = Int(conv.Filters);
             string x = e.InputOf(layer.Index);
@@ -212,6 +218,11 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
+            if (e.Loops)
+            {
+                WriteBackwardLoops(e, w, C(layer), names);
+                return;
+            }
             Conv2DSpec conv = C(layer);
             string k = Int(layer.Index), positions = Int(conv.Positions), depth = Int(conv.Depth), filters = Int(conv.Filters);
             string y = names.Y, x = names.X;
@@ -253,6 +264,148 @@ namespace Unrolled.Generator.Layers
             if (!names.NeedsInputGradient) return;
             w.WriteLine($"global::Unrolled.Kernels.Col2Im({e.Slice(true, gcols, "0", $"m * {Int(colsLength)}")}, {e.Slice(false, names.GradientIn, "0", $"m * {Int(layer.InputSize)}")}, m,");
             w.WriteLine($"    {Geometry(e, conv)});");
+        }
+
+        // ── Loops mode ─────────────────────────────────────────────────────────────────────────────
+
+        /// <summary>Whether any side is padded: the loops then skip the taps that fall outside the image.</summary>
+        private static bool HasPadding(Conv2DSpec conv) => conv.PadTop + conv.PadLeft + conv.PadBottom + conv.PadRight > 0;
+
+        /// <summary><c>s * i + u - p</c> as C#, as simply as the numbers allow.</summary>
+        private static string Tap(string position, string offset, int stride, int padding) =>
+            (stride == 1 ? position : $"{Int(stride)} * {position}") + $" + {offset}" + (padding == 0 ? string.Empty : $" - {Int(padding)}");
+
+        /// <summary>The two nested loops over the taps (u, v) of window (i, j), with the input row h and column w they read:
+        /// <paramref name="body"/> runs inside, where <c>h</c> and <c>w</c> are inside the image.</summary>
+        private static void EachTap(SourceWriter w, Conv2DSpec conv, System.Action body)
+        {
+            bool padded = HasPadding(conv);
+            using (w.Open($"for (int u = 0; u < {Int(conv.KernelHeight)}; u++)"))
+            {
+                w.WriteLine($"int h = {Tap("i", "u", conv.Stride, conv.PadTop)};");
+                if (padded) w.WriteLine($"if (h < 0 || h >= {Int(conv.Input.Height)}) continue; // a padding row: x is 0 there");
+                using (w.Open($"for (int v = 0; v < {Int(conv.KernelWidth)}; v++)"))
+                {
+                    w.WriteLine($"int w = {Tap("j", "v", conv.Stride, conv.PadLeft)};");
+                    if (padded) w.WriteLine($"if (w < 0 || w >= {Int(conv.Input.Width)}) continue; // a padding column");
+                    body();
+                }
+            }
+        }
+
+        /// <summary>Index expressions of the flat buffers: x[b, c, h, w], W[o, c, u, v], z[b, o, i, j].</summary>
+        private static string At(Conv2DSpec conv, string x) =>
+            $"{x}[((b * {Int(conv.Input.Channels)} + c) * {Int(conv.Input.Height)} + h) * {Int(conv.Input.Width)} + w]";
+
+        private static string WeightAt(Conv2DSpec conv, string weights) =>
+            $"{weights}[((o * {Int(conv.Input.Channels)} + c) * {Int(conv.KernelHeight)} + u) * {Int(conv.KernelWidth)} + v]";
+
+        private static string OutputAt(Conv2DSpec conv, string z) =>
+            $"{z}[((b * {Int(conv.Filters)} + o) * {Int(conv.Output.Height)} + i) * {Int(conv.Output.Width)} + j]";
+
+        /// <summary>The loops over every output value z[b, o, i, j].</summary>
+        private static void EachOutput(SourceWriter w, Conv2DSpec conv, System.Action body)
+        {
+            using (w.Open("for (int b = 0; b < m; b++)"))
+            using (w.Open($"for (int o = 0; o < {Int(conv.Filters)}; o++)"))
+            using (w.Open($"for (int i = 0; i < {Int(conv.Output.Height)}; i++)"))
+            using (w.Open($"for (int j = 0; j < {Int(conv.Output.Width)}; j++)"))
+                body();
+        }
+
+        private static string Padding(Conv2DSpec conv) =>
+            HasPadding(conv) ? $"; x is 0 outside its {Int(conv.Input.Height)}×{Int(conv.Input.Width)} (zero padding), so those taps are skipped" : string.Empty;
+
+        private static void WriteForwardLoops(Emitter e, SourceWriter w, Conv2DSpec conv, string input, string output)
+        {
+            string k = Int(conv.Index), x = e.InputOf(conv.Index), z = Emitter.Symbol(conv);
+            using (w.Open())
+            {
+                Local(w, x, input);
+                Local(w, z, output);
+                w.WriteLine($"var W{k} = {e.Slice(true, "_parameters", Const(conv, "WeightsOffset"), Int(conv.WeightCount))}; // W{k}[o, c, u, v], row-major");
+                if (conv.UseBias) w.WriteLine($"var b{k} = {e.Slice(true, "_parameters", Const(conv, "BiasOffset"), Int(conv.Filters))};");
+                w.WriteLine($"// {z}[b, o, i, j] = {(conv.UseBias ? $"b{k}[o] + " : string.Empty)}Σ_c Σ_u Σ_v W{k}[o, c, u, v] · {x}[b, c, {Index("i", "u", conv.Stride, conv.PadTop)}, {Index("j", "v", conv.Stride, conv.PadLeft)}]" +
+                            $"   for each sample b, filter o and position (i, j){Padding(conv)}");
+                EachOutput(w, conv, () =>
+                {
+                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                    using (w.Open($"for (int c = 0; c < {Int(conv.Input.Channels)}; c++)"))
+                        EachTap(w, conv, () => w.WriteLine($"sum += {WeightAt(conv, $"W{k}")} * {At(conv, x)};"));
+                    w.WriteLine($"{OutputAt(conv, z)} = {(conv.UseBias ? $"b{k}[o] + " : string.Empty)}sum;");
+                });
+            }
+        }
+
+        private static void WriteBackwardLoops(Emitter e, SourceWriter w, Conv2DSpec conv, BlockNames names)
+        {
+            string k = Int(conv.Index), x = names.X, z = names.Y, dz = Emitter.D(z), dx = Emitter.D(x);
+            using (w.Open())
+            {
+                Local(w, dz, names.GradientOut);
+                Local(w, x, names.Input);
+                w.WriteLine($"var W{k} = {e.Slice(false, "_parameters", Const(conv, "WeightsOffset"), Int(conv.WeightCount))};");
+                w.WriteLine($"var dW{k} = {e.Slice(false, "_gradients", Const(conv, "WeightsOffset"), Int(conv.WeightCount))};");
+                if (conv.UseBias)
+                {
+                    w.WriteLine($"var b{k} = {e.Slice(false, "_parameters", Const(conv, "BiasOffset"), Int(conv.Filters))};");
+                    w.WriteLine($"var db{k} = {e.Slice(false, "_gradients", Const(conv, "BiasOffset"), Int(conv.Filters))};");
+                }
+                w.WriteLine($"// ∂L/∂W{k}[o, c, u, v] = Σ_b Σ_i Σ_j ∂L/∂{z}[b, o, i, j] · {x}[b, c, {Index("i", "u", conv.Stride, conv.PadTop)}, {Index("j", "v", conv.Stride, conv.PadLeft)}]" +
+                            $"   (each weight met every position of every sample){Padding(conv)}");
+                using (w.Open($"for (int o = 0; o < {Int(conv.Filters)}; o++)"))
+                using (w.Open($"for (int c = 0; c < {Int(conv.Input.Channels)}; c++)"))
+                using (w.Open($"for (int u = 0; u < {Int(conv.KernelHeight)}; u++)"))
+                using (w.Open($"for (int v = 0; v < {Int(conv.KernelWidth)}; v++)"))
+                {
+                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                    using (w.Open("for (int b = 0; b < m; b++)"))
+                    using (w.Open($"for (int i = 0; i < {Int(conv.Output.Height)}; i++)"))
+                    {
+                        w.WriteLine($"int h = {Tap("i", "u", conv.Stride, conv.PadTop)};");
+                        if (HasPadding(conv)) w.WriteLine($"if (h < 0 || h >= {Int(conv.Input.Height)}) continue;");
+                        using (w.Open($"for (int j = 0; j < {Int(conv.Output.Width)}; j++)"))
+                        {
+                            w.WriteLine($"int w = {Tap("j", "v", conv.Stride, conv.PadLeft)};");
+                            if (HasPadding(conv)) w.WriteLine($"if (w < 0 || w >= {Int(conv.Input.Width)}) continue;");
+                            w.WriteLine($"sum += {OutputAt(conv, dz)} * {At(conv, x)};");
+                        }
+                    }
+                    w.WriteLine($"{WeightAt(conv, $"dW{k}")} = sum;");
+                }
+                if (conv.UseBias)
+                {
+                    w.WriteLine($"// ∂L/∂b{k}[o] = Σ_b Σ_i Σ_j ∂L/∂{z}[b, o, i, j]");
+                    using (w.Open($"for (int o = 0; o < {Int(conv.Filters)}; o++)"))
+                    {
+                        w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                        using (w.Open("for (int b = 0; b < m; b++)"))
+                        using (w.Open($"for (int i = 0; i < {Int(conv.Output.Height)}; i++)"))
+                            w.WriteLine($"for (int j = 0; j < {Int(conv.Output.Width)}; j++) sum += {OutputAt(conv, dz)};");
+                        w.WriteLine($"db{k}[o] = sum;");
+                    }
+                }
+                if (names.NeedsInputGradient)
+                {
+                    Local(w, dx, names.GradientIn);
+                    w.WriteLine($"// ∂L/∂{x}[b, c, h, w] = Σ_o Σ_u Σ_v ∂L/∂{z}[b, o, i, j] · W{k}[o, c, u, v] over the windows (i, j) whose tap (u, v) is (h, w):");
+                    w.WriteLine($"// written as each output sending its gradient back to the {Int(conv.Depth)} inputs of its window, d{x}[b, c, h, w] += W{k}[o, c, u, v] · d{z}[b, o, i, j].");
+                    w.WriteLine($"for (int q = 0; q < m * {Int(conv.InputSize)}; q++) {dx}[q] = {e.Literal(0)};");
+                    EachOutput(w, conv, () =>
+                    {
+                        w.WriteLine($"var delta = {OutputAt(conv, dz)};");
+                        using (w.Open($"for (int c = 0; c < {Int(conv.Input.Channels)}; c++)"))
+                            EachTap(w, conv, () => w.WriteLine($"{At(conv, dx)} += {WeightAt(conv, $"W{k}")} * delta;"));
+                    });
+                }
+                else w.WriteLine($"// ∂L/∂{x} is not needed: no trainable layer comes before.");
+                string after = names.NeedsInputGradient ? $", after ∂L/∂{x} has used the old W{k}" : string.Empty;
+                if (conv.UseBias)
+                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k} and b{k} ← b{k} − η·∂L/∂b{k}{after}.",
+                        ($"W{k}", $"dW{k}", Int(conv.WeightCount)), ($"b{k}", $"db{k}", Int(conv.Filters)));
+                else
+                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k}{after}.", ($"W{k}", $"dW{k}", Int(conv.WeightCount)));
+            }
         }
     }
 }

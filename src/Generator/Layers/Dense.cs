@@ -84,6 +84,11 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                WriteForwardLoops(e, w, D(layer), input, output);
+                return;
+            }
             string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
             w.WriteLine($"//   W{k} is [{width} × {inWidth}], row-major (unit j's weights are the row W{k}[j, :]), so for the batch Z = X·W{k}ᵀ{(D(layer).UseBias ? " + b" + k : string.Empty)}.");
             if (e.Spec.IsDouble)
@@ -103,6 +108,11 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
+            if (e.Loops)
+            {
+                WriteBackwardLoops(e, w, D(layer), names);
+                return;
+            }
             string k = Int(layer.Index), width = Int(layer.OutputSize), inWidth = Int(layer.InputSize);
             string y = names.Y, x = names.X, gradOut = names.GradientOut, input = names.Input, gradIn = names.GradientIn;
             bool needInputGradient = names.NeedsInputGradient;
@@ -135,6 +145,83 @@ namespace Unrolled.Generator.Layers
             w.WriteLine($"    {e.Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, {bias},");
             w.WriteLine($"    {e.Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, {biasGradient},");
             w.WriteLine($"    {inputGradient}, m, {inWidth}, {width}, sgdRate);");
+        }
+
+        /// <summary>Loops mode: W and b as spans named as the math names them, then one loop nest per equation.</summary>
+        private static void WriteForwardLoops(Emitter e, SourceWriter w, DenseSpec dense, string input, string output)
+        {
+            string k = Int(dense.Index), units = Int(dense.OutputSize), inputs = Int(dense.InputSize);
+            string x = e.InputOf(dense.Index), z = Emitter.Symbol(dense);
+            using (w.Open())
+            {
+                Local(w, x, input);
+                Local(w, z, output);
+                w.WriteLine($"var W{k} = {e.Slice(true, "_parameters", Const(dense, "WeightsOffset"), Int(dense.WeightCount))}; // W{k}[j, i] is W{k}[j * {inputs} + i]");
+                if (dense.UseBias) w.WriteLine($"var b{k} = {e.Slice(true, "_parameters", Const(dense, "BiasOffset"), units)};");
+                w.WriteLine($"// {z}[b, j] = Σ_i W{k}[j, i] · {x}[b, i]{(dense.UseBias ? $" + b{k}[j]" : string.Empty)}   for each sample b and unit j: a row of W{k} dotted with the sample");
+                using (w.Open("for (int b = 0; b < m; b++)"))
+                using (w.Open($"for (int j = 0; j < {units}; j++)"))
+                {
+                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                    w.WriteLine($"for (int i = 0; i < {inputs}; i++) sum += W{k}[j * {inputs} + i] * {x}[b * {inputs} + i];");
+                    w.WriteLine($"{z}[b * {units} + j] = sum{(dense.UseBias ? $" + b{k}[j]" : string.Empty)};");
+                }
+            }
+        }
+
+        private static void WriteBackwardLoops(Emitter e, SourceWriter w, DenseSpec dense, BlockNames names)
+        {
+            string k = Int(dense.Index), units = Int(dense.OutputSize), inputs = Int(dense.InputSize);
+            string x = names.X, z = names.Y, dz = Emitter.D(z), dx = Emitter.D(x);
+            using (w.Open())
+            {
+                Local(w, dz, names.GradientOut);
+                Local(w, x, names.Input);
+                w.WriteLine($"var W{k} = {e.Slice(false, "_parameters", Const(dense, "WeightsOffset"), Int(dense.WeightCount))};");
+                w.WriteLine($"var dW{k} = {e.Slice(false, "_gradients", Const(dense, "WeightsOffset"), Int(dense.WeightCount))};");
+                if (dense.UseBias)
+                {
+                    w.WriteLine($"var b{k} = {e.Slice(false, "_parameters", Const(dense, "BiasOffset"), units)};");
+                    w.WriteLine($"var db{k} = {e.Slice(false, "_gradients", Const(dense, "BiasOffset"), units)};");
+                }
+                w.WriteLine($"// ∂L/∂W{k}[j, i] = Σ_b ∂L/∂{z}[b, j] · {x}[b, i]   (dW{k} = {dz}ᵀ·{x}, the lesson's dW = dz @ a.T / m: its 1/m is already inside ∂L/∂{z}, from the loss)");
+                using (w.Open($"for (int j = 0; j < {units}; j++)"))
+                using (w.Open($"for (int i = 0; i < {inputs}; i++)"))
+                {
+                    w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                    w.WriteLine($"for (int b = 0; b < m; b++) sum += {dz}[b * {units} + j] * {x}[b * {inputs} + i];");
+                    w.WriteLine($"dW{k}[j * {inputs} + i] = sum;");
+                }
+                if (dense.UseBias)
+                {
+                    w.WriteLine($"// ∂L/∂b{k}[j] = Σ_b ∂L/∂{z}[b, j]");
+                    using (w.Open($"for (int j = 0; j < {units}; j++)"))
+                    {
+                        w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                        w.WriteLine($"for (int b = 0; b < m; b++) sum += {dz}[b * {units} + j];");
+                        w.WriteLine($"db{k}[j] = sum;");
+                    }
+                }
+                if (names.NeedsInputGradient)
+                {
+                    Local(w, dx, names.GradientIn);
+                    w.WriteLine($"// ∂L/∂{x}[b, i] = Σ_j W{k}[j, i] · ∂L/∂{z}[b, j]   ({dx} = {dz}·W{k}, the lesson's da = W.T @ dz: each unit sends its gradient back along its weights)");
+                    using (w.Open("for (int b = 0; b < m; b++)"))
+                    using (w.Open($"for (int i = 0; i < {inputs}; i++)"))
+                    {
+                        w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                        w.WriteLine($"for (int j = 0; j < {units}; j++) sum += W{k}[j * {inputs} + i] * {dz}[b * {units} + j];");
+                        w.WriteLine($"{dx}[b * {inputs} + i] = sum;");
+                    }
+                }
+                else w.WriteLine($"// ∂L/∂{x} is not needed: no trainable layer comes before.");
+                string after = names.NeedsInputGradient ? $", after ∂L/∂{x} has used the old W{k}" : string.Empty;
+                if (dense.UseBias)
+                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k} and b{k} ← b{k} − η·∂L/∂b{k}{after}.",
+                        ($"W{k}", $"dW{k}", Int(dense.WeightCount)), ($"b{k}", $"db{k}", units));
+                else
+                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k}{after}.", ($"W{k}", $"dW{k}", Int(dense.WeightCount)));
+            }
         }
     }
 }

@@ -58,6 +58,37 @@ namespace Unrolled.Generator.Layers
             $"stride: {Int(P(layer).Stride)}, outHeight: {Int(layer.Output.Height)}, outWidth: {Int(layer.Output.Width)}";
 
         protected static string Planes(Emitter e, bool readOnly, string buffer, Shape shape) => e.Slice(readOnly, buffer, "0", $"m * {Int(shape.Size)}");
+
+        /// <summary>Loops mode: the loops over every window, plane p = (sample, channel) and output position (i, j), with
+        /// <c>corner</c> (the flat index of x[p, s·i, s·j]) and <c>at</c> (of a[p, i, j]); <paramref name="body"/> runs inside.</summary>
+        protected static void EachWindow(SourceWriter w, LayerSpec layer, System.Action body)
+        {
+            PoolSpec pool = P(layer);
+            using (w.Open($"for (int p = 0; p < m * {Int(layer.Input.Channels)}; p++)"))
+            using (w.Open($"for (int i = 0; i < {Int(layer.Output.Height)}; i++)"))
+            using (w.Open($"for (int j = 0; j < {Int(layer.Output.Width)}; j++)"))
+            {
+                string row = pool.Stride == 1 ? "i" : $"{Int(pool.Stride)} * i", column = pool.Stride == 1 ? "j" : $"{Int(pool.Stride)} * j";
+                w.WriteLine($"int corner = p * {Int(layer.Input.Plane)} + {row} * {Int(layer.Input.Width)} + {column};");
+                w.WriteLine($"int at = p * {Int(layer.Output.Plane)} + i * {Int(layer.Output.Width)} + j;");
+                body();
+            }
+        }
+
+        /// <summary>Loops mode: the two loops over a window's taps, <c>tap</c> the flat index of x[p, s·i + u, s·j + v].</summary>
+        protected static void EachTap(SourceWriter w, LayerSpec layer, string statement)
+        {
+            using (w.Open($"for (int u = 0; u < {Int(P(layer).PoolSize)}; u++)"))
+            using (w.Open($"for (int v = 0; v < {Int(P(layer).PoolSize)}; v++)"))
+            {
+                w.WriteLine($"int tap = corner + u * {Int(layer.Input.Width)} + v;");
+                w.WriteLine(statement);
+            }
+        }
+
+        /// <summary>Loops mode: "dx = 0" over the input's gradient, for the backward passes that add into it.</summary>
+        protected static void Clear(Emitter e, SourceWriter w, LayerSpec layer, string dx) =>
+            w.WriteLine($"for (int q = 0; q < m * {Int(layer.InputSize)}; q++) {dx}[q] = {e.Literal(0)};");
     }
 
     /// <summary><c>[MaxPool2D(poolSize)]</c>: a[c, i, j] = max_{u,v} x[c, i·s + u, j·s + v]; NaN wins, the first maximum takes the gradient.</summary>
@@ -72,8 +103,34 @@ namespace Unrolled.Generator.Layers
         public override string ForwardMath(LayerSpec layer, string y, string x) =>
             $"{y}[c, i, j] = max_(u, v < {Int(P(layer).PoolSize)}) {Window(P(layer), x)}";
 
+        /// <summary>Loops mode: finds the window's maximum and its index by the kernel's rule (larger, or NaN); then
+        /// <paramref name="use"/> with <c>max</c> and <c>arg</c> in scope.</summary>
+        private static void ArgMax(Emitter e, SourceWriter w, LayerSpec layer, string x, string use)
+        {
+            EachWindow(w, layer, () =>
+            {
+                w.WriteLine($"var max = {x}[corner];");
+                w.WriteLine("int arg = corner;");
+                EachTap(w, layer, $"if ({x}[tap] > max || {e.T}.IsNaN({x}[tap])) {{ max = {x}[tap]; arg = tap; }}");
+                w.WriteLine(use);
+            });
+        }
+
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                string x = e.InputOf(layer.Index), y = Emitter.Symbol(layer);
+                using (w.Open())
+                {
+                    Local(w, x, input);
+                    Local(w, y, output);
+                    w.WriteLine($"// {y}[p, i, j] = max_(u, v) {x}[p, {At("i", "u", P(layer).Stride)}, {At("j", "v", P(layer).Stride)}]   for each plane p (a sample's channel) and window (i, j):");
+                    w.WriteLine("// a value takes the window if it is larger than the maximum so far, or NaN (PyTorch's rule: NaN propagates, a tie keeps the first).");
+                    ArgMax(e, w, layer, x, $"{y}[at] = max;");
+                }
+                return;
+            }
             w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.MaxPool2D walks its windows. A value takes the window");
             w.WriteLine("//   if it is larger than the maximum so far, or NaN (PyTorch's rule: NaN propagates, a tie keeps the first maximum).");
             w.WriteLine($"global::Unrolled.Kernels.MaxPool2D({e.InputRows(layer, input)}, {Planes(e, false, output, layer.Output)},");
@@ -84,6 +141,21 @@ namespace Unrolled.Generator.Layers
         {
             string x = names.X, y = names.Y;
             w.WriteLine($"//   ∂L/∂{x}[c, h, w] = Σ over the windows whose arg-max is (h, w) of ∂L/∂{y}[c, i, j], 0 elsewhere: the maximum alone");
+            if (e.Loops)
+            {
+                w.WriteLine($"//   moved the output. Each arg-max is found again from {x} with the forward pass's rule.");
+                string dx = Emitter.D(x), dy = Emitter.D(y);
+                using (w.Open())
+                {
+                    Local(w, x, names.Input);
+                    Local(w, dy, names.GradientOut);
+                    Local(w, dx, names.GradientIn);
+                    Clear(e, w, layer, dx);
+                    w.WriteLine($"// ∂L/∂{x}[arg-max of window (p, i, j)] += ∂L/∂{y}[p, i, j]");
+                    ArgMax(e, w, layer, x, $"{dx}[arg] += {dy}[at];");
+                }
+                return;
+            }
             w.WriteLine($"//   moved the output. The kernel finds each arg-max again from {x} with the forward pass's rule.");
             w.WriteLine($"global::Unrolled.Kernels.MaxPool2DBackward({Planes(e, true, names.Input, layer.Input)}, {Planes(e, true, names.GradientOut, layer.Output)},");
             w.WriteLine($"    {Planes(e, false, names.GradientIn, layer.Input)}, {Geometry(layer)});");
@@ -106,6 +178,23 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                string x = e.InputOf(layer.Index), y = Emitter.Symbol(layer);
+                using (w.Open())
+                {
+                    Local(w, x, input);
+                    Local(w, y, output);
+                    w.WriteLine($"// {y}[p, i, j] = (1/{Int(Area(layer))}) Σ_u Σ_v {x}[p, {At("i", "u", P(layer).Stride)}, {At("j", "v", P(layer).Stride)}]   for each plane p (a sample's channel) and window (i, j)");
+                    EachWindow(w, layer, () =>
+                    {
+                        w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                        EachTap(w, layer, $"sum += {x}[tap];");
+                        w.WriteLine($"{y}[at] = sum / {e.Literal(Area(layer))};");
+                    });
+                }
+                return;
+            }
             w.WriteLine($"//   Each (sample, channel) is one {layer.Input.Height}×{layer.Input.Width} plane; Kernels.AvgPool2D sums each window and divides by {Int(Area(layer))}.");
             w.WriteLine($"global::Unrolled.Kernels.AvgPool2D({e.InputRows(layer, input)}, {Planes(e, false, output, layer.Output)},");
             w.WriteLine($"    {Geometry(layer)});");
@@ -115,6 +204,23 @@ namespace Unrolled.Generator.Layers
         {
             string x = names.X, y = names.Y;
             w.WriteLine($"//   ∂L/∂{x}[c, h, w] = Σ over the windows covering (h, w) of ∂L/∂{y}[c, i, j] / {Int(Area(layer))}: each input moved its window's mean by 1/{Int(Area(layer))}.");
+            if (e.Loops)
+            {
+                string dx = Emitter.D(x), dy = Emitter.D(y);
+                using (w.Open())
+                {
+                    Local(w, dy, names.GradientOut);
+                    Local(w, dx, names.GradientIn);
+                    Clear(e, w, layer, dx);
+                    w.WriteLine($"// ∂L/∂{x}[p, {At("i", "u", P(layer).Stride)}, {At("j", "v", P(layer).Stride)}] += ∂L/∂{y}[p, i, j] / {Int(Area(layer))}   for every tap (u, v) of every window");
+                    EachWindow(w, layer, () =>
+                    {
+                        w.WriteLine($"var share = {dy}[at] / {e.Literal(Area(layer))};");
+                        EachTap(w, layer, $"{dx}[tap] += share;");
+                    });
+                }
+                return;
+            }
             w.WriteLine($"global::Unrolled.Kernels.AvgPool2DBackward({Planes(e, true, names.GradientOut, layer.Output)}, {Planes(e, false, names.GradientIn, layer.Input)},");
             w.WriteLine($"    {Geometry(layer)});");
         }
@@ -141,6 +247,23 @@ namespace Unrolled.Generator.Layers
 
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
+            if (e.Loops)
+            {
+                string x = e.InputOf(layer.Index), y = Emitter.Symbol(layer), plane = Int(layer.Input.Plane);
+                using (w.Open())
+                {
+                    Local(w, x, input);
+                    Local(w, y, output);
+                    w.WriteLine($"// {y}[p] = (1/{plane}) Σ_q {x}[p, q]   for each plane p = (sample, channel), over its {plane} values q = h·{Int(layer.Input.Width)} + w");
+                    using (w.Open($"for (int p = 0; p < m * {Int(layer.Input.Channels)}; p++)"))
+                    {
+                        w.WriteLine($"{e.T} sum = {e.Literal(0)};");
+                        w.WriteLine($"for (int q = 0; q < {plane}; q++) sum += {x}[p * {plane} + q];");
+                        w.WriteLine($"{y}[p] = sum / {e.Literal(layer.Input.Plane)};");
+                    }
+                }
+                return;
+            }
             using (w.Open())
             {
                 w.WriteLine($"var input = {input};");
@@ -157,6 +280,18 @@ namespace Unrolled.Generator.Layers
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             w.WriteLine($"//   ∂L/∂{names.X}[c, h, w] = ∂L/∂{names.Y}[c] / {Int(layer.Input.Plane)}: every value of the channel moved its mean equally.");
+            if (e.Loops)
+            {
+                string dx = Emitter.D(names.X), dy = Emitter.D(names.Y), plane = Int(layer.Input.Plane);
+                using (w.Open())
+                {
+                    Local(w, dy, names.GradientOut);
+                    Local(w, dx, names.GradientIn);
+                    using (w.Open($"for (int p = 0; p < m * {Int(layer.Input.Channels)}; p++)"))
+                        w.WriteLine($"for (int q = 0; q < {plane}; q++) {dx}[p * {plane} + q] = {dy}[p] / {e.Literal(layer.Input.Plane)};");
+                }
+                return;
+            }
             using (w.Open())
             {
                 w.WriteLine($"var delta = {names.GradientOut};");

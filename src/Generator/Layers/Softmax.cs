@@ -27,24 +27,26 @@ namespace Unrolled.Generator.Layers
         {
             string width = Int(layer.OutputSize);
             w.WriteLine("//   Subtracting the max first keeps every exponent ≤ 0, so e^(·) never overflows (the lesson's stable softmax).");
+            // Loops mode names the buffers as the math does (z3, a4); the kernel mode's blocks keep input and output.
+            string x = e.Loops ? e.InputOf(layer.Index) : "input", y = e.Loops ? Emitter.Symbol(layer) : "output";
             using (w.Open())
             {
-                w.WriteLine($"var input = {input};");
-                w.WriteLine($"var output = {output};");
+                Local(w, x, input);
+                Local(w, y, output);
                 using (w.Open("for (int b = 0; b < m; b++)"))
                 {
                     w.WriteLine($"int o = b * {width};");
-                    w.WriteLine("var max = input[o];");
-                    w.WriteLine($"for (int j = 1; j < {width}; j++) if (input[o + j] > max) max = input[o + j];");
+                    w.WriteLine($"var max = {x}[o];");
+                    w.WriteLine($"for (int j = 1; j < {width}; j++) if ({x}[o + j] > max) max = {x}[o + j];");
                     w.WriteLine($"{e.T} sum = {e.Literal(0)};");
                     using (w.Open($"for (int j = 0; j < {width}; j++)"))
                     {
-                        w.WriteLine($"var e = {Numerics}.Exp(input[o + j] - max);");
-                        w.WriteLine("output[o + j] = e;");
+                        w.WriteLine($"var e = {Numerics}.Exp({x}[o + j] - max);");
+                        w.WriteLine($"{y}[o + j] = e;");
                         w.WriteLine("sum += e;");
                     }
                     w.WriteLine($"var inverse = {e.Literal(1)} / sum;");
-                    w.WriteLine($"for (int j = 0; j < {width}; j++) output[o + j] *= inverse;");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) {y}[o + j] *= inverse;");
                 }
             }
         }
@@ -54,17 +56,18 @@ namespace Unrolled.Generator.Layers
             string width = Int(layer.OutputSize);
             string y = names.Y, x = names.X, output = names.Output, gradOut = names.GradientOut, gradIn = names.GradientIn;
             w.WriteLine($"//   ∂L/∂{x}[j] = {y}[j] · (∂L/∂{y}[j] − Σ_i ∂L/∂{y}[i] · {y}[i])   (the softmax Jacobian, diag(a) − a·aᵀ, applied per sample)");
+            string a = e.Loops ? y : "output", delta = e.Loops ? Emitter.D(y) : "delta", inputDelta = e.Loops ? Emitter.D(x) : "inputDelta";
             using (w.Open())
             {
-                w.WriteLine($"var output = {output};");
-                w.WriteLine($"var delta = {gradOut};");
-                w.WriteLine($"var inputDelta = {gradIn};");
+                Local(w, a, output);
+                Local(w, delta, gradOut);
+                Local(w, inputDelta, gradIn);
                 using (w.Open("for (int b = 0; b < m; b++)"))
                 {
                     w.WriteLine($"int o = b * {width};");
                     w.WriteLine($"{e.T} dot = {e.Literal(0)};");
-                    w.WriteLine($"for (int j = 0; j < {width}; j++) dot += delta[o + j] * output[o + j];");
-                    w.WriteLine($"for (int j = 0; j < {width}; j++) inputDelta[o + j] = output[o + j] * (delta[o + j] - dot);");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) dot += {delta}[o + j] * {a}[o + j];");
+                    w.WriteLine($"for (int j = 0; j < {width}; j++) {inputDelta}[o + j] = {a}[o + j] * ({delta}[o + j] - dot);");
                 }
             }
         }

@@ -43,7 +43,8 @@ namespace Unrolled.Generator.Model
     internal sealed record TypeShell(string Keyword, string Name);
 
     /// <summary>
-    /// Everything the emitter needs to write one network. Immutable and structurally equatable
+    /// Everything the emitter needs to write one network. <c>Loops</c> is <c>[Network(Code = GeneratedCode.Loops)]</c>: each
+    /// kind writes its blocks as plain loops instead of kernel calls. Immutable and structurally equatable
     /// (records plus <see cref="EquatableArray{T}"/>), so an edit that does not change the network is Cached.
     /// </summary>
     internal sealed record NetworkSpec(
@@ -54,6 +55,7 @@ namespace Unrolled.Generator.Model
         LossKind Loss,
         bool IsDouble,
         int Seed,
+        bool Loops,
         EquatableArray<LayerSpec> Layers)
     {
         public LayerSpec Last => Layers[Layers.Count - 1];

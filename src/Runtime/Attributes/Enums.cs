@@ -67,4 +67,19 @@ namespace Unrolled
         /// right (ONNX <c>auto_pad="SAME_UPPER"</c>). With stride 1 and an odd kernel the output is the input's size.</summary>
         Same = 1,
     }
+
+    /// <summary>What the generator writes for each layer's arithmetic (<see cref="NetworkAttribute.Code"/>).</summary>
+    public enum GeneratedCode
+    {
+        /// <summary>Calls into the runtime's kernels (<c>Kernels.DenseForward</c>, <c>Kernels.Im2Col</c>, …): register-tiled,
+        /// vectorised, split over <c>Kernels.Threads</c>. The default, and the fast one.</summary>
+        Kernels = 0,
+
+        /// <summary>Every layer's forward and backward pass written out in the generated file as plain nested loops with
+        /// compile-time bounds, each loop headed by the equation it computes (<c>∂L/∂W3[j, i] = Σ_b ∂L/∂z3[b, j] · a2[b, i]</c>),
+        /// so the file reads like the lesson's NumPy and a debugger steps through every multiply. For learning, not speed: one
+        /// thread, no vectors (docs/benchmarks.md measures how much slower). Results equal the kernels' up to rounding
+        /// (the sums run in another order).</summary>
+        Loops = 1,
+    }
 }

@@ -57,5 +57,13 @@ namespace Unrolled
         /// a new instance is reproducible unless you ask otherwise.
         /// </summary>
         public int Seed { get; set; }
+
+        /// <summary>
+        /// What the generated forward and backward passes are made of. Default <see cref="GeneratedCode.Kernels"/>: calls into
+        /// the runtime's fast kernels. <see cref="GeneratedCode.Loops"/> writes every layer as plain loops with the equation
+        /// each computes, to read and step through in a debugger; the API, <c>Layers</c>, <c>Summary()</c>, the ONNX export and
+        /// the weights file are the same in both.
+        /// </summary>
+        public GeneratedCode Code { get; set; } = GeneratedCode.Kernels;
     }
 }

@@ -20,6 +20,73 @@ public partial class TinyNN { }
 [Dense(10)] [Softmax]
 public partial class FashionNet { }
 
+/// <summary>TinyNN in loops mode (issue 17): every layer written as plain loops in the generated file.</summary>
+[Network(784, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+[Dense(128)] [ReLU] [Dense(10)] [Softmax]
+public partial class TinyNNLoops { }
+
+/// <summary>The sample CNN (samples/Common/Networks.cs), with the kernels and in loops mode.</summary>
+[Network(1, 28, 28, Loss = Loss.CrossEntropy)]
+[Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+[Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+[Flatten] [Dense(128)] [ReLU] [Dropout(0.5)] [Dense(10)] [Softmax]
+public partial class FashionCnn { }
+
+[Network(1, 28, 28, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+[Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+[Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+[Flatten] [Dense(128)] [ReLU] [Dropout(0.5)] [Dense(10)] [Softmax]
+public partial class FashionCnnLoops { }
+
+/// <summary>
+/// Issue 17: what the loops mode costs. A training step (ComputeGradients, then an SGD step) and an inference call of the
+/// same network, generated with the kernels (the baseline) and as plain loops; the kernels on one thread, as the loops run.
+/// </summary>
+[MemoryDiagnoser]
+public class LoopsMode
+{
+    private INetwork<float> _kernels = null!, _loops = null!;
+    private readonly Sgd _sgd = new Sgd(0.01);
+    private float[] _inputs = System.Array.Empty<float>(), _outputs = System.Array.Empty<float>();
+    private int[] _labels = System.Array.Empty<int>();
+
+    [Params("TinyNN", "FashionCnn")]
+    public string Network { get; set; } = "TinyNN";
+
+    [Params(1, 64)]
+    public int Batch { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Kernels.Threads = 1;
+        (_kernels, _loops) = Network == "TinyNN" ? ((INetwork<float>)new TinyNN(), (INetwork<float>)new TinyNNLoops()) : (new FashionCnn(), new FashionCnnLoops());
+        SplitMix64 random = SplitMix64.FromSeed(1);
+        _inputs = Enumerable.Range(0, Batch * _kernels.InputSize).Select(_ => random.NextSingle()).ToArray();
+        _labels = Enumerable.Range(0, Batch).Select(_ => random.NextInt32(10)).ToArray();
+        _outputs = new float[Batch * _kernels.OutputSize];
+    }
+
+    [Benchmark(Baseline = true)]
+    public float KernelsStep() => Step(_kernels);
+
+    [Benchmark]
+    public float LoopsStep() => Step(_loops);
+
+    [Benchmark]
+    public void KernelsForward() => _kernels.Forward(_inputs, _outputs, Batch);
+
+    [Benchmark]
+    public void LoopsForward() => _loops.Forward(_inputs, _outputs, Batch);
+
+    private float Step(INetwork<float> net)
+    {
+        float loss = net.ComputeGradients(_inputs, _labels, Batch);
+        _sgd.Step(net);
+        return loss;
+    }
+}
+
 /// <summary>One SGD training step (forward, loss, backward, update) of TinyNN; FLOPs per sample ≈ 6 × 101,632.</summary>
 [MemoryDiagnoser]
 public class TrainingStep : BatchAndThreads

@@ -8,6 +8,13 @@ namespace Unrolled.Samples
     [Dense(10)] [Softmax]
     public partial class TinyNN { }
 
+    /// <summary>The same TinyNN written as plain loops (<c>Code = GeneratedCode.Loops</c>): to read beside the lesson's NumPy
+    /// and to step through in a debugger (<c>./train.sh --model tiny-loops</c>); the same results, slower.</summary>
+    [Network(784, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+    [Dense(128)] [ReLU]
+    [Dense(10)] [Softmax]
+    public partial class TinyNNLoops { }
+
     /// <summary>The lesson's Keras model (§4): BatchNorm before the activation, Dropout after it.</summary>
     [Network(784, Loss = Loss.CrossEntropy)]
     [Dense(256)] [BatchNorm] [ReLU] [Dropout(0.4)]

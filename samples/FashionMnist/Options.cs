@@ -26,7 +26,7 @@ namespace FashionMnist
               --lr X                  learning rate (default: 0.1 for sgd/momentum, 1e-3 otherwise)
               --schedule NAME         cosine (decay to 0 over the run, default) | constant
               --seed N                initial weights, dropout masks and shuffling (default 0)
-              --model NAME            keras: the lesson's Keras model (default) | tiny: the lesson's TinyNN | cnn: a small CNN (Conv → BatchNorm → ReLU → pool, twice)
+              --model NAME            keras: the lesson's Keras model (default) | tiny: the lesson's TinyNN | tiny-loops: TinyNN in loops mode (to step through) | cnn: a small CNN (Conv → BatchNorm → ReLU → pool, twice)
               --data DIR              Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)
               --weights FILE          where to save the trained weights (default fashion-net.weights)
               --limit N               train on the first N images only (quick runs)
@@ -47,7 +47,7 @@ namespace FashionMnist
                     case "--lr": options.LearningRate = PositiveNumber(name, value); break;
                     case "--optimizer": options.Optimizer = OneOf(name, value, "sgd", "momentum", "rmsprop", "adam", "adamw"); break;
                     case "--schedule": options.Schedule = OneOf(name, value, "cosine", "constant"); break;
-                    case "--model": options.Model = OneOf(name, value, "keras", "tiny", "cnn"); break;
+                    case "--model": options.Model = OneOf(name, value, "keras", "tiny", "tiny-loops", "cnn"); break;
                     case "--data": options.Data = value; break;
                     case "--weights": options.Weights = value; break;
                     case "--plots": options.Plots = value; break;

@@ -30,7 +30,7 @@ catch (Exception e) when (e is FileNotFoundException || e is InvalidDataExceptio
 }
 if (options.Limit is int limit && limit < training.Count) training = training.Slice(0, limit);
 
-INetwork<float> network = options.Model switch { "tiny" => new TinyNN(), "cnn" => new FashionCnn(), _ => new FashionNet() };
+INetwork<float> network = options.Model switch { "tiny" => new TinyNN(), "tiny-loops" => new TinyNNLoops(), "cnn" => new FashionCnn(), _ => new FashionNet() };
 network.InitializeParameters(options.Seed);
 int stepsPerEpoch = (training.Count + options.BatchSize - 1) / options.BatchSize;
 double learningRate = options.LearningRate ?? (options.Optimizer is "sgd" or "momentum" ? 0.1 : 1e-3);
@@ -44,7 +44,7 @@ Optimizer optimizer = options.Optimizer switch
 };
 if (options.Schedule == "cosine") optimizer.Schedule = new CosineDecay(learningRate, (long)stepsPerEpoch * options.Epochs);
 
-Console.Write(options.Model switch { "tiny" => TinyNN.Summary(), "cnn" => FashionCnn.Summary(), _ => FashionNet.Summary() });
+Console.Write(options.Model switch { "tiny" => TinyNN.Summary(), "tiny-loops" => TinyNNLoops.Summary(), "cnn" => FashionCnn.Summary(), _ => FashionNet.Summary() });
 AnsiConsole.MarkupLine($"[bold]{network.GetType().Name}[/]: {network.ParameterCount:N0} parameters, {network.Layers.Count} layers; " +
                        $"{training.Count:N0} training and {test.Count:N0} test images; {options.Optimizer} η = {learningRate.ToString(CultureInfo.InvariantCulture)}" +
                        $" ({options.Schedule}), batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");

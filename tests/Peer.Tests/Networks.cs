@@ -80,3 +80,39 @@ namespace Unrolled.Peer.Tests
     [Dense(10)] [Softmax]
     public partial class SampleCnnDouble { }
 }
+
+namespace Unrolled.Peer.Tests
+{
+    // Issue 17: loops-mode twins (Code = GeneratedCode.Loops) of the networks above, checked against PyTorch the same way.
+    [Network(7, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+    [Dense(13)] [ReLU] [Dense(5)] [Softmax]
+    public partial class ReLUClassifierLoops { }
+
+    [Network(7, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+    [Dense(13, UseBias = false)] [BatchNorm] [ReLU] [Dense(4)] [Softmax]
+    public partial class BatchNormClassifierLoops { }
+
+    [Network(13, Loss = Loss.BinaryCrossEntropy, Code = GeneratedCode.Loops)]
+    [Dense(7)] [LeakyReLU(0.1)] [Dense(3)] [Sigmoid]
+    public partial class LeakyBinaryLoops { }
+
+    [Network(5, Loss = Loss.MeanSquaredError, Code = GeneratedCode.Loops)]
+    [Dense(13)] [Tanh] [Dense(2)]
+    public partial class TanhRegressorLoops { }
+
+    [Network(3, 7, 9, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+    [Conv2D(4, 3)] [ReLU] [MaxPool2D(2)] [Flatten] [Dense(5)] [Softmax]
+    public partial class ConvClassifierLoops { }
+
+    [Network(1, 7, 9, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+    [Conv2D(3, 4, Stride = 2, Padding = Padding.Same, UseBias = false)] [BatchNorm] [Tanh] [AvgPool2D(2, Stride = 1)] [Flatten] [Dense(4)] [Softmax]
+    public partial class SameConvClassifierLoops { }
+
+    [Network(2, 6, 5, Loss = Loss.MeanSquaredError, Code = GeneratedCode.Loops)]
+    [Conv2D(3, 1)] [Sigmoid] [MaxPool2D(3, Stride = 2)] [Conv2D(2, 2, 1)] [GlobalAvgPool2D] [Dense(2)]
+    public partial class PooledRegressorLoops { }
+
+    [Network(3, 9, 8, Loss = Loss.BinaryCrossEntropy, Code = GeneratedCode.Loops)]
+    [Conv2D(2, 5, Padding = Padding.Same)] [LeakyReLU(0.1)] [Flatten] [Dense(3)] [Sigmoid]
+    public partial class WideKernelBinaryLoops { }
+}

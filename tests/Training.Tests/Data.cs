@@ -44,4 +44,18 @@ namespace Unrolled.Training.Tests
     [Dense(128)] [ReLU] [Dropout(0.3)]
     [Dense(10)] [Softmax]
     public partial class FashionNet { }
+
+    /// <summary>Issue 17: loops-mode twins (GeneratedCode.Loops) of the ONNX networks above; their export runs as their Forward.</summary>
+    [Network(6, Loss = Loss.BinaryCrossEntropy, Seed = 4, Code = GeneratedCode.Loops)]
+    [Dense(5, UseBias = false)] [LeakyReLU(0.1)] [Dense(4)] [Tanh] [Dropout(0.2)] [Dense(3)] [Sigmoid]
+    public partial class EveryActivationLoops { }
+
+    [Network(3, 9, 8, Loss = Loss.CrossEntropy, Seed = 7, Code = GeneratedCode.Loops)]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same)] [BatchNorm] [ReLU] [MaxPool2D(2, Stride = 1)]
+    [Conv2D(5, 2, UseBias = false)] [AvgPool2D(2)] [Flatten] [Dense(3)] [Softmax]
+    public partial class EveryConvolutionLoops { }
+
+    [Network(2, 6, 6, Loss = Loss.BinaryCrossEntropy, Seed = 8, Code = GeneratedCode.Loops)]
+    [Conv2D(3, 3)] [Tanh] [GlobalAvgPool2D] [Dense(2)] [Sigmoid]
+    public partial class GlobalPoolingLoops { }
 }

@@ -105,6 +105,19 @@ namespace Unrolled.Generator.Tests
                     public partial class FashionNet { }
                 }
                 """,
+            ["FashionCnn.Loops"] = """
+                using Unrolled;
+                namespace Samples
+                {
+                    [Network(1, 28, 28, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]
+                    [Conv2D(32, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                    [Conv2D(64, 3, UseBias = false)] [BatchNorm] [ReLU] [MaxPool2D(2)]
+                    [Flatten]
+                    [Dense(128)] [ReLU] [Dropout(0.5)]
+                    [Dense(10)] [Softmax]
+                    public partial class FashionCnn { }
+                }
+                """,
             ["Convolution.Loops"] = """
                 using Unrolled;
                 [Network(1, 8, 8, Loss = Loss.CrossEntropy, Code = GeneratedCode.Loops)]

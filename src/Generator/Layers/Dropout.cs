@@ -54,7 +54,8 @@ namespace Unrolled.Generator.Layers
             if (Rate(layer) == 0)
             {
                 w.WriteLine("//   p = 0: the identity in training and in inference.");
-                w.WriteLine($"{e.InputRows(layer, input)}.CopyTo({output});");
+                if (e.Loops) using (w.Open()) WriteCopy(e, w, layer, input, output);
+                else w.WriteLine($"{e.InputRows(layer, input)}.CopyTo({output});");
                 return;
             }
             w.WriteLine($"//   mask{k} ~ Bernoulli(1 − p), stored already divided by (1 − p) so that E[{Emitter.Symbol(layer)}] = {e.InputOf(layer.Index)} (inverted dropout).");
@@ -75,7 +76,8 @@ namespace Unrolled.Generator.Layers
                 }
                 using (w.Open("else"))
                 {
-                    w.WriteLine($"{e.InputRows(layer, input)}.CopyTo(output);");
+                    if (e.Loops) WriteCopy(e, w, layer, input, "output");
+                    else w.WriteLine($"{e.InputRows(layer, input)}.CopyTo(output);");
                 }
             }
         }
@@ -87,7 +89,14 @@ namespace Unrolled.Generator.Layers
             if (Rate(layer) == 0)
             {
                 w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y}   (p = 0: the identity)");
-                w.WriteLine($"{e.Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");
+                if (e.Loops)
+                    using (w.Open())
+                    {
+                        Local(w, Emitter.D(y), gradOut);
+                        Local(w, Emitter.D(x), gradIn);
+                        w.WriteLine($"for (int i = 0; i < m * {width}; i++) {Emitter.D(x)}[i] = {Emitter.D(y)}[i];");
+                    }
+                else w.WriteLine($"{e.Slice(true, gradOut, "0", $"m * {width}")}.CopyTo({gradIn});");
                 return;
             }
             w.WriteLine($"//   ∂L/∂{x} = ∂L/∂{y} ⊙ mask{k} / (1 − p): dropped activations pass no gradient");
@@ -99,6 +108,14 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"int n = m * {width};");
                 w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
             }
+        }
+
+        /// <summary>Loops mode: the identity as a loop, <c>output[i] = input[i]</c> (inference, or p = 0).</summary>
+        private static void WriteCopy(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
+        {
+            string x = e.InputOf(layer.Index);
+            Local(w, x, input);
+            w.WriteLine($"for (int i = 0; i < m * {Int(layer.OutputSize)}; i++) {output}[i] = {x}[i];");
         }
     }
 }

@@ -33,12 +33,34 @@ namespace Unrolled.Generator.Layers
         public override void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output)
         {
             w.WriteLine($"//   A sample of {layer.Input} is stored channel by channel, row by row: already the order of the features, so this is a copy.");
+            if (e.Loops)
+            {
+                string x = e.InputOf(layer.Index), f = Emitter.Symbol(layer);
+                using (w.Open())
+                {
+                    Local(w, x, input);
+                    Local(w, f, output);
+                    w.WriteLine($"for (int i = 0; i < m * {Int(layer.OutputSize)}; i++) {f}[i] = {x}[i];");
+                }
+                return;
+            }
             w.WriteLine($"{e.InputRows(layer, input)}.CopyTo({output});");
         }
 
         public override void WriteBackward(Emitter e, SourceWriter w, LayerSpec layer, BlockNames names)
         {
             w.WriteLine($"//   ∂L/∂{names.X}[c, h, w] = ∂L/∂{names.Y}[c·{Int(layer.Input.Plane)} + h·{Int(layer.Input.Width)} + w]: the same values, back in their shape");
+            if (e.Loops)
+            {
+                string dx = Emitter.D(names.X), df = Emitter.D(names.Y);
+                using (w.Open())
+                {
+                    Local(w, df, names.GradientOut);
+                    Local(w, dx, names.GradientIn);
+                    w.WriteLine($"for (int i = 0; i < m * {Int(layer.OutputSize)}; i++) {dx}[i] = {df}[i];");
+                }
+                return;
+            }
             w.WriteLine($"{e.Slice(true, names.GradientOut, "0", $"m * {Int(layer.OutputSize)}")}.CopyTo({names.GradientIn});");
         }
     }

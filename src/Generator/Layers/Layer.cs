@@ -88,7 +88,8 @@ namespace Unrolled.Generator.Layers
 
         /// <summary>The forward block's code after its two header comments: <paramref name="input"/> and
         /// <paramref name="output"/> are the expressions of the layer's input and output buffers; <c>m</c>, <c>training</c>
-        /// and <c>s</c> (the pass's buffers) are in scope.</summary>
+        /// and <c>s</c> (the pass's buffers) are in scope. With <see cref="Emitter.Loops"/> (<c>Code = GeneratedCode.Loops</c>)
+        /// the kind writes its math as plain loops instead of kernel calls, each loop nest headed by its equation.</summary>
         public abstract void WriteForward(Emitter e, SourceWriter w, LayerSpec layer, string input, string output);
 
         /// <summary>The backward block's code after its header comment: ∂L/∂(output) → ∂L/∂(parameters) into

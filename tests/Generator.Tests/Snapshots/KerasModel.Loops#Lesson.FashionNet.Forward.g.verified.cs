@@ -187,7 +187,8 @@ namespace Lesson
                 }
                 else
                 {
-                    new global::System.ReadOnlySpan<float>(s.a3, 0, m * 256).CopyTo(output);
+                    var a3 = s.a3;
+                    for (int i = 0; i < m * 256; i++) output[i] = a3[i];
                 }
             }
 
@@ -237,7 +238,8 @@ namespace Lesson
                 }
                 else
                 {
-                    new global::System.ReadOnlySpan<float>(s.a6, 0, m * 128).CopyTo(output);
+                    var a6 = s.a6;
+                    for (int i = 0; i < m * 128; i++) output[i] = a6[i];
                 }
             }
 

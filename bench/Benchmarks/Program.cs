@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Unrolled;
 
+Console.WriteLine($"Kernels.Path = {Kernels.Path}, Kernels.Threads default = {Kernels.Threads}");
 BenchmarkSwitcher.FromAssembly(typeof(TrainingStep).Assembly).Run(args);
 
 /// <summary>The lesson's TinyNN.</summary>

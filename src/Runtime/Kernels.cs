@@ -9,6 +9,22 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Unrolled
 {
+    /// <summary>Which implementation of the float kernels runs (<see cref="Kernels.Path"/>), chosen once per process.</summary>
+    public enum KernelPath
+    {
+        /// <summary><c>System.Numerics</c> vectors of the machine's width: netstandard2.0, a CPU without AVX2 and FMA, or ARM.</summary>
+        Portable = 0,
+
+        /// <summary>AVX2 with FMA: 8-float vectors in 16 registers; forward tiles of 3 samples × 4 units, product tiles of
+        /// 6 rows × 16 columns.</summary>
+        Avx2 = 1,
+
+        /// <summary>AVX-512F: the products' tiles of 6 rows × 64 columns in 16-float zmm registers (24 of the 32), the rest as
+        /// on the AVX2 path. Every output is the same chain of fused multiply-adds as on the AVX2 path, so the results are
+        /// bit-identical to it.</summary>
+        Avx512 = 2,
+    }
+
     /// <summary>
     /// The three matrix products of a Dense layer, called by generated code with compile-time sizes:
     /// <code>
@@ -20,7 +36,9 @@ namespace Unrolled
     /// 3 samples × 4 units as 12 running dot products over 8-float vectors (each weight vector loaded once serves three
     /// samples, each input vector four units; the four weight rows stay in L1 while the samples stream past); the backward
     /// products accumulate a tile of 6 rows × 16 columns in twelve vector registers over the whole reduction (outer
-    /// products: a broadcast of δ times a row of X or W), and store each tile once. With <see cref="Threads"/> = 2 a helper
+    /// products: a broadcast of δ times a row of X or W), and store each tile once. On AVX-512 (<see cref="Path"/>) the forward
+    /// tiles grow to 3 samples × 8 units (24 ymm accumulators, the 32 registers allow it) and the products' to 6 rows × 64
+    /// columns in zmm registers; each output stays the same chain of FMAs, so both paths give the same bits. With <see cref="Threads"/> = 2 a helper
     /// thread takes half of every large product — units of the forward pass, rows of ∂W and ∂X — and half of each optimiser
     /// update, so each core keeps its half of the weights in its own L2 through a training step; results are bit-identical
     /// to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
@@ -29,6 +47,32 @@ namespace Unrolled
     public static partial class Kernels
     {
         private static int s_threads = DefaultThreads();
+
+        /// <summary>
+        /// The float kernels this process runs, chosen once from what the CPU and the runtime support: <see cref="KernelPath.Avx512"/>
+        /// where <c>Vector512.IsHardwareAccelerated</c> (and AVX-512F with FMA), else <see cref="KernelPath.Avx2"/> with FMA, else
+        /// <see cref="KernelPath.Portable"/>. <c>DOTNET_EnableAVX512=0</c> selects the AVX2 path on an AVX-512 machine (.NET 10 ignores the older
+        /// <c>DOTNET_EnableAVX512F</c>); the tests run both. The benchmarks print it.
+        /// </summary>
+        public static KernelPath Path { get; } = DetectPath();
+
+        private static KernelPath DetectPath()
+        {
+#if NET
+            if (Fma.IsSupported && Avx2.IsSupported && Avx512F.IsSupported && Vector512.IsHardwareAccelerated) return KernelPath.Avx512;
+            if (Fma.IsSupported && Avx2.IsSupported) return KernelPath.Avx2;
+#endif
+            return KernelPath.Portable;
+        }
+
+#if NET
+        /// <summary>Whether the products use their zmm tiles: <see cref="Path"/> is <see cref="KernelPath.Avx512"/>. Tests turn it
+        /// off to compare the two paths in one process (they must agree to the bit).</summary>
+        internal static bool UseZmm = DetectPath() == KernelPath.Avx512;
+
+        /// <summary>Calls of the AVX-512 path's tiles so far (not atomic: the tests only check that they ran).</summary>
+        internal static long ZmmCalls;
+#endif
 
         /// <summary>
         /// Threads the kernels may use: 1, or 2 to split large products (and optimiser updates) with a helper thread — by
@@ -338,11 +382,19 @@ namespace Unrolled
             OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N, update, job.Rate);
         }
 
-        /// <summary>3 samples × 4 units per tile (12 running dot products), 8-float vectors along the inputs; tails by dot products.</summary>
+        /// <summary>The forward tiles of the kernel path: <see cref="ForwardWide"/> on AVX-512, else <see cref="ForwardYmm"/>
+        /// (3 samples × 4 units per tile, 12 running dot products in 8-float vectors along the inputs; tails by dot products).</summary>
+        private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        {
+            if (UseZmm && m >= 3 && units >= 8) ForwardWide(x, w, bias, z, m, inputs, units, zStride);
+            else ForwardYmm(x, w, bias, z, m, inputs, units, zStride);
+        }
+
+        /// <summary>The AVX2 path's forward tiles (<see cref="ForwardFma"/>).</summary>
         // Compiled fully optimised from the first call: tiering would first run (and profile) a slow version, and a profile
         // gathered on one shape (say single samples) lays out the loops badly for another (a batch of 10,000).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        private static unsafe void ForwardYmm(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
         {
             ref float xr = ref *x;
             ref float wr = ref *w;
@@ -495,6 +547,71 @@ namespace Unrolled
             }
         }
 
+        /// <summary>
+        /// The AVX-512 path's forward tiles: 3 samples × 8 units, 24 running dot products in 8-float vectors — the 32 registers
+        /// of AVX-512 (ymm16–31 included) hold them with the 3 input vectors and a weight vector, where AVX2's 16 hold a tile
+        /// of 3 × 4. Per 8 inputs 11 loads feed 24 FMAs (7 per 12 in the AVX2 tile). Each output is the same FMA chain and the
+        /// same <see cref="Finish4"/> reduction as in <see cref="ForwardFma"/>, so the results are the AVX2 path's to the bit;
+        /// the units beyond the last 8 and the samples beyond the last 3 go to <see cref="ForwardFma"/>'s own tiles.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void ForwardWide(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        {
+            ZmmCalls++;
+            int vectors = inputs / 8 * 8;
+            int tiledUnits = units / 8 * 8, tiledSamples = m / 3 * 3;
+            int block = Math.Max(3, SampleBlockBytes / (inputs * sizeof(float)) / 3 * 3);
+            nint stride = inputs;
+            for (int first = 0; first < tiledSamples; first += block)
+            for (int j = 0; j < tiledUnits; j += 8)
+            {
+                float* w0 = w + (nint)j * inputs;
+                for (int s = first, last = Math.Min(first + block, tiledSamples); s < last; s += 3)
+                {
+                    float* x0 = x + (nint)s * inputs;
+                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
+                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
+                    Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector256<float> p = Vector256.Load(x0 + i), q = Vector256.Load(x0 + stride + i), r = Vector256.Load(x0 + 2 * stride + i);
+                        float* wi = w0 + i;
+                        Vector256<float> v = Vector256.Load(wi);
+                        a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10); a20 = Fma.MultiplyAdd(r, v, a20);
+                        v = Vector256.Load(wi + stride);
+                        a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11); a21 = Fma.MultiplyAdd(r, v, a21);
+                        v = Vector256.Load(wi + 2 * stride);
+                        a02 = Fma.MultiplyAdd(p, v, a02); a12 = Fma.MultiplyAdd(q, v, a12); a22 = Fma.MultiplyAdd(r, v, a22);
+                        v = Vector256.Load(wi + 3 * stride);
+                        a03 = Fma.MultiplyAdd(p, v, a03); a13 = Fma.MultiplyAdd(q, v, a13); a23 = Fma.MultiplyAdd(r, v, a23);
+                        v = Vector256.Load(wi + 4 * stride);
+                        a04 = Fma.MultiplyAdd(p, v, a04); a14 = Fma.MultiplyAdd(q, v, a14); a24 = Fma.MultiplyAdd(r, v, a24);
+                        v = Vector256.Load(wi + 5 * stride);
+                        a05 = Fma.MultiplyAdd(p, v, a05); a15 = Fma.MultiplyAdd(q, v, a15); a25 = Fma.MultiplyAdd(r, v, a25);
+                        v = Vector256.Load(wi + 6 * stride);
+                        a06 = Fma.MultiplyAdd(p, v, a06); a16 = Fma.MultiplyAdd(q, v, a16); a26 = Fma.MultiplyAdd(r, v, a26);
+                        v = Vector256.Load(wi + 7 * stride);
+                        a07 = Fma.MultiplyAdd(p, v, a07); a17 = Fma.MultiplyAdd(q, v, a17); a27 = Fma.MultiplyAdd(r, v, a27);
+                    }
+                    ref float x0r = ref *x0, x1r = ref *(x0 + stride), x2r = ref *(x0 + 2 * stride);
+                    ref float w0r = ref *w0, w4r = ref *(w0 + 4 * stride);
+                    float* zs = z + (nint)s * zStride + j;
+                    Finish4(a00, a01, a02, a03, ref x0r, ref w0r, inputs, vectors, bias, j, zs);
+                    Finish4(a04, a05, a06, a07, ref x0r, ref w4r, inputs, vectors, bias, j + 4, zs + 4);
+                    Finish4(a10, a11, a12, a13, ref x1r, ref w0r, inputs, vectors, bias, j, zs + zStride);
+                    Finish4(a14, a15, a16, a17, ref x1r, ref w4r, inputs, vectors, bias, j + 4, zs + zStride + 4);
+                    Finish4(a20, a21, a22, a23, ref x2r, ref w0r, inputs, vectors, bias, j, zs + 2 * zStride);
+                    Finish4(a24, a25, a26, a27, ref x2r, ref w4r, inputs, vectors, bias, j + 4, zs + 2 * zStride + 4);
+                }
+            }
+            // The rest on the AVX2 tiles (bit-identical outputs wherever a sample or unit falls): the last units % 8 of the
+            // tiled samples, then every unit of the samples beyond the last triple.
+            if (tiledUnits < units)
+                ForwardYmm(x, w + (nint)tiledUnits * inputs, bias == null ? null : bias + tiledUnits, z + tiledUnits, tiledSamples, inputs, units - tiledUnits, zStride);
+            if (tiledSamples < m)
+                ForwardYmm(x + (nint)tiledSamples * inputs, w, bias, z + (nint)tiledSamples * zStride, m - tiledSamples, inputs, units, zStride);
+        }
+
         /// <summary>One output: the lanes' sum ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)), then the scalar tail
         /// (inputs % 8), then the bias. Every path of the forward kernel ends an output with these additions in this order
         /// (<see cref="Finish4"/> does four at once), so a sample's outputs do not depend on the tile it fell into.</summary>
@@ -545,19 +662,23 @@ namespace Unrolled
             ref float br = ref *b;
             ref float cr = ref *c;
             int wide = columns / 16 * 16, tiledRows = rows / 6 * 6;
+            // AVX-512: the columns in whole panels of 64 go to 6 × 64 tiles in zmm registers (OuterZmm); the 16-column panels
+            // below finish the rest. Each element of C is the same chain of FMAs over p in either, so the result is the same.
+            int zmmColumns = UseZmm && tiledRows > 0 ? columns / 64 * 64 : 0;
+            if (zmmColumns > 0) OuterZmm(a, rowStride, colStride, b, c, tiledRows, depth, columns, zmmColumns, update, rate);
             nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, aStride = colStride, bStride = columns;
             // Column panels outside, row tiles inside: the panel of B (depth × 16 floats) stays in L1 while every tile of
             // rows streams past it, instead of B streaming from L2 once per tile of rows. When all of B fits in L1 anyway
             // (a short reduction: ∂W of a handful of samples), row tiles go outside instead, so C (or the weights an SGD
             // step updates) is swept row after row rather than one 64-byte piece of every row per panel.
             bool rowsOutside = (long)depth * columns * sizeof(float) <= 16 * 1024;
-            int panels = wide / 16, rowTiles = tiledRows / 6;
+            int firstPanel = zmmColumns / 16, panels = wide / 16 - firstPanel, rowTiles = tiledRows / 6;
             int outerCount = rowsOutside ? rowTiles : panels, innerCount = rowsOutside ? panels : rowTiles;
             for (int outer = 0; outer < outerCount; outer++)
             {
                 for (int inner = 0; inner < innerCount; inner++)
                 {
-                    int r = 6 * (rowsOutside ? outer : inner), n = 16 * (rowsOutside ? inner : outer);
+                    int r = 6 * (rowsOutside ? outer : inner), n = 16 * (firstPanel + (rowsOutside ? inner : outer));
                     Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
                     Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
                     // Pointers advance by their strides (no index arithmetic in the loop: it is issue-bound otherwise).
@@ -639,6 +760,88 @@ namespace Unrolled
                     Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), new ReadOnlySpan<float>(b + p * columns + from, columns - from), target);
                 if (update != null) SgdUpdate(new Span<float>(update + row * columns + from, columns - from), target, rate);
             }
+        }
+
+        /// <summary>
+        /// The AVX-512 tiles of <see cref="OuterFma"/>: the first <paramref name="rows"/> rows (a multiple of 6) × the first
+        /// <paramref name="panelColumns"/> columns (a multiple of 64), in tiles of 6 rows × 64 columns held in 24 of the 32 zmm
+        /// registers over the whole reduction (4 loads of B and 6 broadcasts of A per 24 FMAs of 16 floats, against 2 and 6 per
+        /// 12 FMAs of 8 floats in the AVX2 tile). Loop order and the SGD fusion as in <see cref="OuterFma"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void OuterZmm(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, int panelColumns,
+            float* update, float rate)
+        {
+            ZmmCalls++;
+            nint aStride = colStride, bStride = columns;
+            bool rowsOutside = (long)depth * columns * sizeof(float) <= 16 * 1024;
+            int panels = panelColumns / 64, rowTiles = rows / 6;
+            int outerCount = rowsOutside ? rowTiles : panels, innerCount = rowsOutside ? panels : rowTiles;
+            for (int outer = 0; outer < outerCount; outer++)
+            {
+                for (int inner = 0; inner < innerCount; inner++)
+                {
+                    int r = 6 * (rowsOutside ? outer : inner), n = 64 * (rowsOutside ? inner : outer);
+                    Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+                    Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
+                    Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default, c50 = default, c51 = default, c52 = default, c53 = default;
+                    float* row = b + n;
+                    float* ap = a + (nint)r * rowStride;
+                    nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1;
+                    for (int p = 0; p < depth; p++)
+                    {
+                        Vector512<float> b0 = Vector512.Load(row), b1 = Vector512.Load(row + 16), b2 = Vector512.Load(row + 32), b3 = Vector512.Load(row + 48);
+                        Vector512<float> x = Vector512.Create(*ap);
+                        c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01); c02 = Avx512F.FusedMultiplyAdd(x, b2, c02); c03 = Avx512F.FusedMultiplyAdd(x, b3, c03);
+                        x = Vector512.Create(ap[r1]);
+                        c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11); c12 = Avx512F.FusedMultiplyAdd(x, b2, c12); c13 = Avx512F.FusedMultiplyAdd(x, b3, c13);
+                        x = Vector512.Create(ap[r2]);
+                        c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21); c22 = Avx512F.FusedMultiplyAdd(x, b2, c22); c23 = Avx512F.FusedMultiplyAdd(x, b3, c23);
+                        x = Vector512.Create(ap[r3]);
+                        c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31); c32 = Avx512F.FusedMultiplyAdd(x, b2, c32); c33 = Avx512F.FusedMultiplyAdd(x, b3, c33);
+                        x = Vector512.Create(ap[r4]);
+                        c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41); c42 = Avx512F.FusedMultiplyAdd(x, b2, c42); c43 = Avx512F.FusedMultiplyAdd(x, b3, c43);
+                        x = Vector512.Create(ap[r5]);
+                        c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51); c52 = Avx512F.FusedMultiplyAdd(x, b2, c52); c53 = Avx512F.FusedMultiplyAdd(x, b3, c53);
+                        row += bStride;
+                        ap += aStride;
+                    }
+                    float* target = (update != null ? update : c) + (nint)r * columns + n;
+                    if (update != null)
+                    {
+                        Vector512<float> k = Vector512.Create(rate);
+                        DescendZmm(target, c00, c01, c02, c03, k);
+                        DescendZmm(target + columns, c10, c11, c12, c13, k);
+                        DescendZmm(target + 2 * columns, c20, c21, c22, c23, k);
+                        DescendZmm(target + 3 * columns, c30, c31, c32, c33, k);
+                        DescendZmm(target + 4 * columns, c40, c41, c42, c43, k);
+                        DescendZmm(target + 5 * columns, c50, c51, c52, c53, k);
+                        continue;
+                    }
+                    Store4(target, c00, c01, c02, c03);
+                    Store4(target + columns, c10, c11, c12, c13);
+                    Store4(target + 2 * columns, c20, c21, c22, c23);
+                    Store4(target + 3 * columns, c30, c31, c32, c33);
+                    Store4(target + 4 * columns, c40, c41, c42, c43);
+                    Store4(target + 5 * columns, c50, c51, c52, c53);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Store4(float* target, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3)
+        {
+            v0.Store(target); v1.Store(target + 16); v2.Store(target + 32); v3.Store(target + 48);
+        }
+
+        /// <summary>64 parameters of one row of an SGD tile, <c>w ← w − rate·g</c> (the two roundings of <see cref="Descend"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void DescendZmm(float* w, Vector512<float> g0, Vector512<float> g1, Vector512<float> g2, Vector512<float> g3, Vector512<float> rate)
+        {
+            (Vector512.Load(w) - rate * g0).Store(w);
+            (Vector512.Load(w + 16) - rate * g1).Store(w + 16);
+            (Vector512.Load(w + 32) - rate * g2).Store(w + 32);
+            (Vector512.Load(w + 48) - rate * g3).Store(w + 48);
         }
 
         /// <summary>Sixteen parameters of one row of an SGD tile: <c>w ← w − rate·g</c> (multiply, then subtract: the same

@@ -78,6 +78,29 @@ for threads in (THREADS,):
     emit("pytorch", "infer-single", threads, [timed(single) / 2000 for _ in range(RUNS)], INFERENCE_FLOPS)
     emit("pytorch", "infer-batch10000", threads, [timed(batch10000) for _ in range(RUNS)], INFERENCE_FLOPS * 10000)
 
+# ── Gradients, then Adam's step, at batch 64: TinyNN, and the lesson's Keras model as ./train.sh trains it ─────────────
+KERAS_FLOPS_PER_SAMPLE = 4.0 * (784 * 256 + 256 * 128 + 128 * 10) + 2.0 * (256 * 128 + 128 * 10)  # as bench/Compare
+for name in ("tiny", "keras"):
+    if name == "tiny":
+        model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    else:  # Keras' BatchNormalization: momentum 0.99 (PyTorch 0.01), epsilon 1e-3
+        model = torch.nn.Sequential(
+            torch.nn.Linear(784, 256), torch.nn.BatchNorm1d(256, eps=1e-3, momentum=0.01), torch.nn.ReLU(), torch.nn.Dropout(0.4),
+            torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Dropout(0.3), torch.nn.Linear(128, 10))
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def adam_epoch():
+        for start in range(0, xt.shape[0] - 63, 64):
+            optimizer.zero_grad(set_to_none=True)
+            loss_fn(model(xt[start:start + 64]), yt[start:start + 64]).backward()
+            optimizer.step()
+    adam_epoch()  # warm-up
+    emit("pytorch", "train-epoch-batch64-adam" if name == "tiny" else "keras-train-epoch-batch64-adam", THREADS,
+         [timed(adam_epoch) for _ in range(RUNS)], (FLOPS_PER_SAMPLE if name == "tiny" else KERAS_FLOPS_PER_SAMPLE) * xt.shape[0])
+
+
 # ── The sample CNN (samples/Common/Networks.cs, as bench/torch_cnn.py): Adam at batch 64, 12,000 samples ×5; inference ──
 CNN_FORWARD = 2.0 * (676 * 32 * 9 + 121 * 64 * 288 + 1600 * 128 + 128 * 10)
 CNN_TRAINING = 3 * CNN_FORWARD - 2.0 * 676 * 32 * 9

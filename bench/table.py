@@ -19,7 +19,9 @@ for path in sys.argv[1:]:
 
 peak = float(extra.get("fma-peak-gflops", "nan"))
 peak2 = float(extra.get("fma-peak-gflops-2threads", "nan"))
-print(f"fp32 FMA peak (measured): {peak:.1f} GFLOP/s on 1 thread, {peak2:.1f} on 2; allocated bytes per training step + inference call: "
+print(f"CPU: {extra.get('cpu', '?')}; Unrolled's kernel path: {extra.get('kernel-path', '?')}")
+print(f"fp32 FMA peak (measured, best of ymm {float(extra.get('fma-peak-ymm', 'nan')):.1f} and zmm {float(extra.get('fma-peak-zmm', 'nan')):.1f}): "
+      f"{peak:.1f} GFLOP/s on 1 thread, {peak2:.1f} on 2; allocated bytes per training step + inference call: "
       f"{extra.get('allocated-bytes-per-step', '?')} (TinyNN), {extra.get('cnn-allocated-bytes-per-step', '?')} (sample CNN)")
 print()
 header = f"| {'workload':<20} | {'system':<12} | {'threads':>7} | {'median':>11} | {'GFLOP/s':>8} | {'% of peak':>9} | {'Unrolled is':>14} |"

@@ -12,6 +12,7 @@ using Unrolled;
 // Output: one JSON object per line {"system", "workload", "threads", "seconds": [...], "flops"}.
 int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 (Dataset<float> training, Dataset<float> test) = FashionMnist.Load();
+Console.WriteLine("{\"system\": \"unrolled\", \"workload\": \"kernel-path\", \"value\": \"" + Kernels.Path + "\"}");
 
 // FLOPs executed per sample of a TinyNN training step: forward 2·(784·128 + 128·10), ∂W of both layers as much again,
 // and ∂X of the second layer only, 2·128·10 (no one forms the first layer's ∂X: the inputs need no gradient) = 409,088.
@@ -54,6 +55,33 @@ foreach (int batch in new[] { 64, 256, 1 })
     }
     Epoch(); // warm-up
     Emit("unrolled", $"train-epoch-batch{batch}", threads, Enumerable.Range(0, runs).Select(_ => Time(Epoch) * scale).ToList(), FlopsPerSample * training.Count);
+}
+
+// 1b. The path most users take: ComputeGradients, then an optimiser's step (Adam, not fused), at batch 64 — TinyNN, and the
+//     lesson's Keras model as ./train.sh trains it (Adam 1e-3; BatchNorm, Dropout). FLOPs of the Keras model per sample:
+//     forward 2·(784·256 + 256·128 + 128·10), ∂W as much again, ∂X of the second and third Dense layers.
+const double KerasFlopsPerSample = 4.0 * (784 * 256 + 256 * 128 + 128 * 10) + 2.0 * (256 * 128 + 128 * 10);
+foreach (int threads in new[] { 1, 2 })
+foreach (string model in new[] { "tiny", "keras" })
+{
+    Kernels.Threads = threads;
+    INetwork<float> net = model == "tiny" ? new TinyNN() : new Unrolled.Samples.FashionNet();
+    var adam = new Adam(1e-3);
+    const int batch = 64;
+    var inputs = new float[batch * net.InputSize];
+    var labels = new int[batch];
+    void Epoch()
+    {
+        for (int start = 0; start + batch <= training.Count; start += batch)
+        {
+            training.Features.AsSpan(start * net.InputSize, batch * net.InputSize).CopyTo(inputs);
+            training.Labels.AsSpan(start, batch).CopyTo(labels);
+            adam.TrainStep(net, inputs, labels, batch); // ComputeGradients, then Adam's step over Gradients
+        }
+    }
+    Epoch(); // warm-up
+    Emit("unrolled", model == "tiny" ? "train-epoch-batch64-adam" : "keras-train-epoch-batch64-adam", threads,
+        Enumerable.Range(0, runs).Select(_ => Time(Epoch)).ToList(), (model == "tiny" ? FlopsPerSample : KerasFlopsPerSample) * training.Count);
 }
 
 // 2. Inference: one sample (latency, 10,000 calls per repetition), and one batch of 10,000.

@@ -170,6 +170,30 @@ namespace Unrolled.Generator
                         w.WriteLine($"for (int q = 0; q < {count}; q++) {parameter}[q] -= sgdRate * {gradient}[q];");
             }
 
+            /// <summary>Loops mode, the backward block of a layer with weights (Dense, Conv2D): the spans <c>W{k}</c>, <c>dW{k}</c> and,
+            /// with <paramref name="biases"/> &gt; 0, <c>b{k}</c>, <c>db{k}</c> over its parameters and gradients.</summary>
+            internal void WriteWeightSpans(SourceWriter w, LayerSpec layer, int weights, int biases)
+            {
+                string k = Int(layer.Index);
+                w.WriteLine($"var W{k} = {Slice(false, "_parameters", Const(layer, "WeightsOffset"), Int(weights))};");
+                w.WriteLine($"var dW{k} = {Slice(false, "_gradients", Const(layer, "WeightsOffset"), Int(weights))};");
+                if (biases == 0) return;
+                w.WriteLine($"var b{k} = {Slice(false, "_parameters", Const(layer, "BiasOffset"), Int(biases))};");
+                w.WriteLine($"var db{k} = {Slice(false, "_gradients", Const(layer, "BiasOffset"), Int(biases))};");
+            }
+
+            /// <summary>Loops mode, the end of that block: the fused SGD step of W{k} (and b{k}), after ∂L/∂(input) when it was formed.</summary>
+            internal void WriteWeightStep(SourceWriter w, LayerSpec layer, int weights, int biases, Layers.BlockNames names)
+            {
+                string k = Int(layer.Index);
+                string after = names.NeedsInputGradient ? $", after ∂L/∂{names.X} has used the old W{k}" : string.Empty;
+                if (biases > 0)
+                    WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k} and b{k} ← b{k} − η·∂L/∂b{k}{after}.",
+                        ($"W{k}", $"dW{k}", Int(weights)), ($"b{k}", $"db{k}", Int(biases)));
+                else
+                    WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k}{after}.", ($"W{k}", $"dW{k}", Int(weights)));
+            }
+
             internal static string Const(LayerSpec layer, string what) => $"Layer{Int(layer.Index)}{what}";
         }
     }

@@ -344,13 +344,7 @@ namespace Unrolled.Generator.Layers
             {
                 Local(w, dz, names.GradientOut);
                 Local(w, x, names.Input);
-                w.WriteLine($"var W{k} = {e.Slice(false, "_parameters", Const(conv, "WeightsOffset"), Int(conv.WeightCount))};");
-                w.WriteLine($"var dW{k} = {e.Slice(false, "_gradients", Const(conv, "WeightsOffset"), Int(conv.WeightCount))};");
-                if (conv.UseBias)
-                {
-                    w.WriteLine($"var b{k} = {e.Slice(false, "_parameters", Const(conv, "BiasOffset"), Int(conv.Filters))};");
-                    w.WriteLine($"var db{k} = {e.Slice(false, "_gradients", Const(conv, "BiasOffset"), Int(conv.Filters))};");
-                }
+                e.WriteWeightSpans(w, conv, conv.WeightCount, conv.UseBias ? conv.Filters : 0);
                 w.WriteLine($"// ∂L/∂W{k}[o, c, u, v] = Σ_b Σ_i Σ_j ∂L/∂{z}[b, o, i, j] · {x}[b, c, {Index("i", "u", conv.Stride, conv.PadTop)}, {Index("j", "v", conv.Stride, conv.PadLeft)}]" +
                             $"   (each weight met every position of every sample){Padding(conv)}");
                 using (w.Open($"for (int o = 0; o < {Int(conv.Filters)}; o++)"))
@@ -399,12 +393,7 @@ namespace Unrolled.Generator.Layers
                     });
                 }
                 else w.WriteLine($"// ∂L/∂{x} is not needed: no trainable layer comes before.");
-                string after = names.NeedsInputGradient ? $", after ∂L/∂{x} has used the old W{k}" : string.Empty;
-                if (conv.UseBias)
-                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k} and b{k} ← b{k} − η·∂L/∂b{k}{after}.",
-                        ($"W{k}", $"dW{k}", Int(conv.WeightCount)), ($"b{k}", $"db{k}", Int(conv.Filters)));
-                else
-                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k}{after}.", ($"W{k}", $"dW{k}", Int(conv.WeightCount)));
+                e.WriteWeightStep(w, conv, conv.WeightCount, conv.UseBias ? conv.Filters : 0, names);
             }
         }
     }

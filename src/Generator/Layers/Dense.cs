@@ -177,13 +177,7 @@ namespace Unrolled.Generator.Layers
             {
                 Local(w, dz, names.GradientOut);
                 Local(w, x, names.Input);
-                w.WriteLine($"var W{k} = {e.Slice(false, "_parameters", Const(dense, "WeightsOffset"), Int(dense.WeightCount))};");
-                w.WriteLine($"var dW{k} = {e.Slice(false, "_gradients", Const(dense, "WeightsOffset"), Int(dense.WeightCount))};");
-                if (dense.UseBias)
-                {
-                    w.WriteLine($"var b{k} = {e.Slice(false, "_parameters", Const(dense, "BiasOffset"), units)};");
-                    w.WriteLine($"var db{k} = {e.Slice(false, "_gradients", Const(dense, "BiasOffset"), units)};");
-                }
+                e.WriteWeightSpans(w, dense, dense.WeightCount, dense.UseBias ? dense.OutputSize : 0);
                 w.WriteLine($"// ∂L/∂W{k}[j, i] = Σ_b ∂L/∂{z}[b, j] · {x}[b, i]   (dW{k} = {dz}ᵀ·{x}, the lesson's dW = dz @ a.T / m: its 1/m is already inside ∂L/∂{z}, from the loss)");
                 using (w.Open($"for (int j = 0; j < {units}; j++)"))
                 using (w.Open($"for (int i = 0; i < {inputs}; i++)"))
@@ -215,12 +209,7 @@ namespace Unrolled.Generator.Layers
                     }
                 }
                 else w.WriteLine($"// ∂L/∂{x} is not needed: no trainable layer comes before.");
-                string after = names.NeedsInputGradient ? $", after ∂L/∂{x} has used the old W{k}" : string.Empty;
-                if (dense.UseBias)
-                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k} and b{k} ← b{k} − η·∂L/∂b{k}{after}.",
-                        ($"W{k}", $"dW{k}", Int(dense.WeightCount)), ($"b{k}", $"db{k}", units));
-                else
-                    e.WriteLoopsSgdStep(w, $"// With sgdRate η > 0 (SGD fused in): W{k} ← W{k} − η·∂L/∂W{k}{after}.", ($"W{k}", $"dW{k}", Int(dense.WeightCount)));
+                e.WriteWeightStep(w, dense, dense.WeightCount, dense.UseBias ? dense.OutputSize : 0, names);
             }
         }
     }

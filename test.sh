@@ -36,11 +36,11 @@ fi
 dotnet test Generator.sln -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" || status=$?
 
-# The kernel and gradient tests again on the AVX2 path (issue 18): on an AVX-512 machine the run above took the AVX-512
+# The kernel, gradient and concurrent-inference tests again on the AVX2 path (issue 18): on an AVX-512 machine the run above took the AVX-512
 # path. .NET 10 reads DOTNET_EnableAVX512 (it ignores the older DOTNET_EnableAVX512F, set too for older runtimes).
 echo "Kernel and gradient tests on the AVX2 path (DOTNET_EnableAVX512=0)…"
 DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 dotnet test tests/Runtime.Tests -c Release --no-build --nologo \
-  --filter "FullyQualifiedName~Kernel|FullyQualifiedName~GradientTests|FullyQualifiedName~ConvolutionTests|FullyQualifiedName~FusedSgd|FullyQualifiedName~LoopsMode" \
+  --filter "FullyQualifiedName~Kernel|FullyQualifiedName~GradientTests|FullyQualifiedName~ConvolutionTests|FullyQualifiedName~FusedSgd|FullyQualifiedName~LoopsMode|FullyQualifiedName~Concurrency" \
   --logger "trx;LogFileName=avx2-path.trx" --results-directory "$results" || status=$?
 
 passed=0; failed=0

@@ -68,10 +68,11 @@ namespace Unrolled
 #if NET
         /// <summary>Whether the products use their zmm tiles: <see cref="Path"/> is <see cref="KernelPath.Avx512"/>. Tests turn it
         /// off to compare the two paths in one process (they must agree to the bit).</summary>
-        internal static bool UseZmm = DetectPath() == KernelPath.Avx512;
+        internal static bool UseZmm = Path == KernelPath.Avx512;
 
-        /// <summary>Calls of the AVX-512 path's tiles so far (not atomic: the tests only check that they ran).</summary>
-        internal static long ZmmCalls;
+        /// <summary>Calls of the AVX-512 path's tiles on this thread (the tests check that they ran). Per thread, so the caller
+        /// and the helper never write the same cache line in a split product.</summary>
+        [ThreadStatic] internal static long t_zmmCalls;
 #endif
 
         /// <summary>
@@ -557,7 +558,7 @@ namespace Unrolled
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void ForwardWide(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
         {
-            ZmmCalls++;
+            t_zmmCalls++;
             int vectors = inputs / 8 * 8;
             int tiledUnits = units / 8 * 8, tiledSamples = m / 3 * 3;
             int block = Math.Max(3, SampleBlockBytes / (inputs * sizeof(float)) / 3 * 3);
@@ -772,7 +773,7 @@ namespace Unrolled
         private static unsafe void OuterZmm(float* a, int rowStride, int colStride, float* b, float* c, int rows, int depth, int columns, int panelColumns,
             float* update, float rate)
         {
-            ZmmCalls++;
+            t_zmmCalls++;
             nint aStride = colStride, bStride = columns;
             bool rowsOutside = (long)depth * columns * sizeof(float) <= 16 * 1024;
             int panels = panelColumns / 64, rowTiles = rows / 6;

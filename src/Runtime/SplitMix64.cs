@@ -19,9 +19,16 @@ namespace Unrolled
         public ulong State { get; set; }
 
         /// <summary>Next 64 random bits.</summary>
-        public ulong NextUInt64()
+        public ulong NextUInt64() => Mix(State += Increment);
+
+        /// <summary>What the state advances by on each draw (the golden ratio's 64-bit fraction).</summary>
+        internal const ulong Increment = 0x9E3779B97F4A7C15UL;
+
+        /// <summary>The output of a state: the k-th draw from state s is <c>Mix(s + k·Increment)</c>, so a run of draws can be
+        /// computed in any order (<see cref="Kernels.DropoutForward(ref SplitMix64, ReadOnlySpan{float}, Span{float}, Span{float}, float, float)"/>).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        internal static ulong Mix(ulong z)
         {
-            ulong z = State += 0x9E3779B97F4A7C15UL;
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             return z ^ (z >> 31);

@@ -189,7 +189,8 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var invStd = s.invStd{k};");
                 w.WriteLine("var p = _parameters;");
                 w.WriteLine("var stats = _statistics;");
-                bool planes = layer.Input.IsImage && !e.Loops, first = layer.Index == 1; // the plane kernels, or loops over every value
+                // The kernels: per plane for an image, a vector of features at a time for vectors; loops over every value in loops mode.
+                bool planes = layer.Input.IsImage && !e.Loops, features = !layer.Input.IsImage && !e.Loops, first = layer.Index == 1;
                 using (w.Open("if (training)"))
                 {
                     w.WriteLine($"var invM = {InverseCount(e, layer)};");
@@ -200,9 +201,15 @@ namespace Unrolled.Generator.Layers
                         w.WriteLine("// Each plane is summed with vectors (Kernels.PlaneSum), then the planes of a channel in sample order.");
                         EachPlane(e, w, layer, first, "mean[c] += global::Unrolled.Kernels.PlaneSum({plane:input});");
                     }
+                    else if (features)
+                    {
+                        w.WriteLine("// Kernels.BatchNormSums adds the samples in order, a vector of features at a time (each feature its own sum).");
+                        w.WriteLine($"global::Unrolled.Kernels.BatchNormSums<{e.T}>(input, mean, m, {width});");
+                    }
                     else EachValue(w, layer, "mean[{f}] += input[{x}];");
                     w.WriteLine($"for (int j = 0; j < {width}; j++) mean[j] *= invM;");
                     if (planes) EachPlane(e, w, layer, first, "invStd[c] += global::Unrolled.Kernels.PlaneSquaredDeviation({plane:input}, mean[c]);");
+                    else if (features) w.WriteLine($"global::Unrolled.Kernels.BatchNormSquaredDeviations<{e.T}>(input, mean, invStd, m, {width});");
                     else EachValueBlock(w, layer, "var centred = input[{x}] - mean[{f}];", "invStd[{f}] += centred * centred;");
                     using (w.Open($"for (int j = 0; j < {width}; j++)"))
                     {
@@ -223,6 +230,12 @@ namespace Unrolled.Generator.Layers
                 if (planes)
                     EachPlane(e, w, layer, first,
                         $"global::Unrolled.Kernels.PlaneNormalize({{plane:input}}, mean[c], invStd[c], p[{Const(layer, "GammaOffset")} + c], p[{Const(layer, "BetaOffset")} + c], {{span:xhat}}, {{span:output}});");
+                else if (features)
+                {
+                    w.WriteLine("// Kernels.BatchNormNormalize: x̂ = (x − μ)·(1/√(σ² + ε)), then n = γ·x̂ + β, a vector of features at a time.");
+                    w.WriteLine($"global::Unrolled.Kernels.BatchNormNormalize<{e.T}>(input, mean, invStd, {e.Slice(true, "p", Const(layer, "GammaOffset"), width)}, {e.Slice(true, "p", Const(layer, "BetaOffset"), width)},");
+                    w.WriteLine($"    xhat, output, m, {width});");
+                }
                 else
                     EachValueBlock(w, layer,
                         "var normalised = (input[{x}] - mean[{f}]) * invStd[{f}];",
@@ -251,10 +264,13 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var delta = {gradOut};");
                 string gamma = Const(layer, "GammaOffset"), beta = Const(layer, "BetaOffset");
                 w.WriteLine($"global::System.Array.Clear(g, {gamma}, {Int(layer.ParameterCount)}); // γ{k} and β{k}");
-                bool planes = layer.Input.IsImage && !e.Loops;
+                bool planes = layer.Input.IsImage && !e.Loops, features = !layer.Input.IsImage && !e.Loops;
+                string width = Int(Features(layer));
                 if (planes)
                     EachPlane(e, w, layer, false, $"g[{gamma} + c] += global::Unrolled.Kernels.PlaneDot({{plane:delta}}, {{plane:xhat}});",
                         $"g[{beta} + c] += global::Unrolled.Kernels.PlaneSum({{plane:delta}});");
+                else if (features)
+                    w.WriteLine($"global::Unrolled.Kernels.BatchNormParameterGradients<{e.T}>(delta, xhat, {e.Slice(false, "g", gamma, width)}, {e.Slice(false, "g", beta, width)}, m, {width});");
                 else EachValueBlock(w, layer, $"g[{gamma} + {{f}}] += delta[{{x}}] * xhat[{{x}}];", $"g[{beta} + {{f}}] += delta[{{x}}];");
                 if (needInputGradient)
                 {
@@ -264,6 +280,11 @@ namespace Unrolled.Generator.Layers
                     if (planes)
                         EachPlane(e, w, layer, false,
                             $"global::Unrolled.Kernels.PlaneBatchNormGradient({{plane:delta}}, {{plane:xhat}}, p[{gamma} + c] * invStd[c], g[{beta} + c] * invM, g[{gamma} + c] * invM, {{span:inputDelta}});");
+                    else if (features)
+                    {
+                        w.WriteLine($"global::Unrolled.Kernels.BatchNormInputGradient<{e.T}>(delta, xhat, {e.Slice(true, "p", gamma, width)}, invStd,");
+                        w.WriteLine($"    {e.Slice(true, "g", gamma, width)}, {e.Slice(true, "g", beta, width)}, invM, inputDelta, m, {width});");
+                    }
                     else
                         EachValueBlock(w, layer,
                             $"inputDelta[{{x}}] = p[{gamma} + {{f}}] * invStd[{{f}}] * (delta[{{x}}] - g[{beta} + {{f}}] * invM - xhat[{{x}}] * g[{gamma} + {{f}}] * invM);");

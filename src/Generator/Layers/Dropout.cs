@@ -67,11 +67,18 @@ namespace Unrolled.Generator.Layers
                 {
                     w.WriteLine($"var input = {input};");
                     w.WriteLine($"var mask = s.mask{k};");
-                    using (w.Open("for (int i = 0; i < n; i++)"))
+                    if (e.Loops)
+                        using (w.Open("for (int i = 0; i < n; i++)"))
+                        {
+                            string draw = e.Spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
+                            w.WriteLine($"mask[i] = {draw} >= {e.Literal(Rate(layer))} ? {e.Literal(1 / (1 - Rate(layer)))} : {e.Literal(0)};");
+                            w.WriteLine("output[i] = input[i] * mask[i];");
+                        }
+                    else
                     {
-                        string draw = e.Spec.IsDouble ? "_random.NextDouble()" : "_random.NextSingle()";
-                        w.WriteLine($"mask[i] = {draw} >= {e.Literal(Rate(layer))} ? {e.Literal(1 / (1 - Rate(layer)))} : {e.Literal(0)};");
-                        w.WriteLine("output[i] = input[i] * mask[i];");
+                        string draw = e.Spec.IsDouble ? "NextDouble" : "NextSingle";
+                        w.WriteLine($"// Kernels.DropoutForward: mask[i] = u ≥ p ? 1 / (1 − p) : 0 for u = _random.{draw}(), one draw per activation in order, and output[i] = input[i]·mask[i].");
+                        w.WriteLine($"global::Unrolled.Kernels.DropoutForward(ref _random, {e.InputRows(layer, "input")}, mask, {e.Slice(false, "output", "0", "n")}, {e.Literal(Rate(layer))}, {e.Literal(1 / (1 - Rate(layer)))});");
                     }
                 }
                 using (w.Open("else"))
@@ -106,7 +113,8 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine($"var delta = {gradOut};");
                 w.WriteLine($"var inputDelta = {gradIn};");
                 w.WriteLine($"int n = m * {width};");
-                w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
+                if (e.Loops) w.WriteLine("for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];");
+                else w.WriteLine($"global::Unrolled.Kernels.DropoutBackward(delta, mask, {e.Slice(false, "inputDelta", "0", "n")});");
             }
         }
 

@@ -268,26 +268,12 @@ partial class BatchNormNet
             var xhat = s.xhat2;
             var delta = s.gn2;
             global::System.Array.Clear(g, Layer2GammaOffset, 8); // γ2 and β2
-            for (int b = 0; b < m; b++)
-            {
-                int o = b * 4;
-                for (int j = 0; j < 4; j++)
-                {
-                    g[Layer2GammaOffset + j] += delta[o + j] * xhat[o + j];
-                    g[Layer2BetaOffset + j] += delta[o + j];
-                }
-            }
+            global::Unrolled.Kernels.BatchNormParameterGradients<float>(delta, xhat, new global::System.Span<float>(g, Layer2GammaOffset, 4), new global::System.Span<float>(g, Layer2BetaOffset, 4), m, 4);
             var invStd = s.invStd2;
             var inputDelta = s.gz1;
             var invM = 1f / m;
-            for (int b = 0; b < m; b++)
-            {
-                int o = b * 4;
-                for (int j = 0; j < 4; j++)
-                {
-                    inputDelta[o + j] = p[Layer2GammaOffset + j] * invStd[j] * (delta[o + j] - g[Layer2BetaOffset + j] * invM - xhat[o + j] * g[Layer2GammaOffset + j] * invM);
-                }
-            }
+            global::Unrolled.Kernels.BatchNormInputGradient<float>(delta, xhat, new global::System.ReadOnlySpan<float>(p, Layer2GammaOffset, 4), invStd,
+                new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 4), new global::System.ReadOnlySpan<float>(g, Layer2BetaOffset, 4), invM, inputDelta, m, 4);
             // With sgdRate η > 0 (SGD fused in): γ2 ← γ2 − η·∂L/∂γ2 and β2 ← β2 − η·∂L/∂β2, now that ∂L/∂z1 has used the old γ2.
             if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(new global::System.Span<float>(p, Layer2GammaOffset, 8), new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 8), sgdRate);
         }

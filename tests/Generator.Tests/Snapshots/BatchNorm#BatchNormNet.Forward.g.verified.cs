@@ -105,21 +105,10 @@ partial class BatchNormNet
                 var invM = 1f / m;
                 global::System.Array.Clear(mean, 0, 4);
                 global::System.Array.Clear(invStd, 0, 4); // holds Σ (x − μ)² until the last loop
-                for (int b = 0; b < m; b++)
-                {
-                    int o = b * 4;
-                    for (int j = 0; j < 4; j++) mean[j] += input[o + j];
-                }
+                // Kernels.BatchNormSums adds the samples in order, a vector of features at a time (each feature its own sum).
+                global::Unrolled.Kernels.BatchNormSums<float>(input, mean, m, 4);
                 for (int j = 0; j < 4; j++) mean[j] *= invM;
-                for (int b = 0; b < m; b++)
-                {
-                    int o = b * 4;
-                    for (int j = 0; j < 4; j++)
-                    {
-                        var centred = input[o + j] - mean[j];
-                        invStd[j] += centred * centred;
-                    }
-                }
+                global::Unrolled.Kernels.BatchNormSquaredDeviations<float>(input, mean, invStd, m, 4);
                 for (int j = 0; j < 4; j++)
                 {
                     var variance = invStd[j] * invM;
@@ -136,16 +125,9 @@ partial class BatchNormNet
                     invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(stats[Layer2RunningVarianceOffset + j] + 1E-05f);
                 }
             }
-            for (int b = 0; b < m; b++)
-            {
-                int o = b * 4;
-                for (int j = 0; j < 4; j++)
-                {
-                    var normalised = (input[o + j] - mean[j]) * invStd[j];
-                    xhat[o + j] = normalised;
-                    output[o + j] = p[Layer2GammaOffset + j] * normalised + p[Layer2BetaOffset + j];
-                }
-            }
+            // Kernels.BatchNormNormalize: x̂ = (x − μ)·(1/√(σ² + ε)), then n = γ·x̂ + β, a vector of features at a time.
+            global::Unrolled.Kernels.BatchNormNormalize<float>(input, mean, invStd, new global::System.ReadOnlySpan<float>(p, Layer2GammaOffset, 4), new global::System.ReadOnlySpan<float>(p, Layer2BetaOffset, 4),
+                xhat, output, m, 4);
         }
 
         // Layer 3: ReLU.

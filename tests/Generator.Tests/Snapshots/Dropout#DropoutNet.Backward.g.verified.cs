@@ -264,7 +264,7 @@ partial class DropoutNet
             var delta = s.gd3;
             var inputDelta = s.ga2;
             int n = m * 4;
-            for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
+            global::Unrolled.Kernels.DropoutBackward(delta, mask, new global::System.Span<float>(inputDelta, 0, n));
         }
 
         // Layer 2: ReLU, backward.

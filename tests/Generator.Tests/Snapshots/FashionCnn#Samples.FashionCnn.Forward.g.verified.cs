@@ -282,11 +282,8 @@ namespace Samples
                 {
                     var input = s.a11;
                     var mask = s.mask12;
-                    for (int i = 0; i < n; i++)
-                    {
-                        mask[i] = _random.NextSingle() >= 0.5f ? 2f : 0f;
-                        output[i] = input[i] * mask[i];
-                    }
+                    // Kernels.DropoutForward: mask[i] = u ≥ p ? 1 / (1 − p) : 0 for u = _random.NextSingle(), one draw per activation in order, and output[i] = input[i]·mask[i].
+                    global::Unrolled.Kernels.DropoutForward(ref _random, new global::System.ReadOnlySpan<float>(input, 0, m * 128), mask, new global::System.Span<float>(output, 0, n), 0.5f, 2f);
                 }
                 else
                 {

@@ -261,7 +261,7 @@ namespace Samples
                 var delta = s.gd12;
                 var inputDelta = s.ga11;
                 int n = m * 128;
-                for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
+                global::Unrolled.Kernels.DropoutBackward(delta, mask, new global::System.Span<float>(inputDelta, 0, n));
             }
 
             // Layer 11: ReLU, backward.

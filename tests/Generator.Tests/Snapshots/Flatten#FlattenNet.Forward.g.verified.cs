@@ -90,11 +90,8 @@ partial class FlattenNet
             {
                 var input = x;
                 var mask = s.mask1;
-                for (int i = 0; i < n; i++)
-                {
-                    mask[i] = _random.NextSingle() >= 0.2f ? 1.25f : 0f;
-                    output[i] = input[i] * mask[i];
-                }
+                // Kernels.DropoutForward: mask[i] = u ≥ p ? 1 / (1 − p) : 0 for u = _random.NextSingle(), one draw per activation in order, and output[i] = input[i]·mask[i].
+                global::Unrolled.Kernels.DropoutForward(ref _random, input.Slice(0, m * 24), mask, new global::System.Span<float>(output, 0, n), 0.2f, 1.25f);
             }
             else
             {

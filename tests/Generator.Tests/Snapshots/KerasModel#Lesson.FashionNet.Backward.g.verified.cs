@@ -262,7 +262,7 @@ namespace Lesson
                 var delta = s.gd7;
                 var inputDelta = s.ga6;
                 int n = m * 128;
-                for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
+                global::Unrolled.Kernels.DropoutBackward(delta, mask, new global::System.Span<float>(inputDelta, 0, n));
             }
 
             // Layer 6: ReLU, backward.
@@ -290,7 +290,7 @@ namespace Lesson
                 var delta = s.gd4;
                 var inputDelta = s.ga3;
                 int n = m * 256;
-                for (int i = 0; i < n; i++) inputDelta[i] = delta[i] * mask[i];
+                global::Unrolled.Kernels.DropoutBackward(delta, mask, new global::System.Span<float>(inputDelta, 0, n));
             }
 
             // Layer 3: ReLU, backward.
@@ -308,26 +308,12 @@ namespace Lesson
                 var xhat = s.xhat2;
                 var delta = s.gn2;
                 global::System.Array.Clear(g, Layer2GammaOffset, 512); // γ2 and β2
-                for (int b = 0; b < m; b++)
-                {
-                    int o = b * 256;
-                    for (int j = 0; j < 256; j++)
-                    {
-                        g[Layer2GammaOffset + j] += delta[o + j] * xhat[o + j];
-                        g[Layer2BetaOffset + j] += delta[o + j];
-                    }
-                }
+                global::Unrolled.Kernels.BatchNormParameterGradients<float>(delta, xhat, new global::System.Span<float>(g, Layer2GammaOffset, 256), new global::System.Span<float>(g, Layer2BetaOffset, 256), m, 256);
                 var invStd = s.invStd2;
                 var inputDelta = s.gz1;
                 var invM = 1f / m;
-                for (int b = 0; b < m; b++)
-                {
-                    int o = b * 256;
-                    for (int j = 0; j < 256; j++)
-                    {
-                        inputDelta[o + j] = p[Layer2GammaOffset + j] * invStd[j] * (delta[o + j] - g[Layer2BetaOffset + j] * invM - xhat[o + j] * g[Layer2GammaOffset + j] * invM);
-                    }
-                }
+                global::Unrolled.Kernels.BatchNormInputGradient<float>(delta, xhat, new global::System.ReadOnlySpan<float>(p, Layer2GammaOffset, 256), invStd,
+                    new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 256), new global::System.ReadOnlySpan<float>(g, Layer2BetaOffset, 256), invM, inputDelta, m, 256);
                 // With sgdRate η > 0 (SGD fused in): γ2 ← γ2 − η·∂L/∂γ2 and β2 ← β2 − η·∂L/∂β2, now that ∂L/∂z1 has used the old γ2.
                 if (sgdRate != 0) global::Unrolled.Kernels.SgdUpdate(new global::System.Span<float>(p, Layer2GammaOffset, 512), new global::System.ReadOnlySpan<float>(g, Layer2GammaOffset, 512), sgdRate);
             }

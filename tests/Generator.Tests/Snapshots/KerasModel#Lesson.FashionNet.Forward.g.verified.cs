@@ -107,21 +107,10 @@ namespace Lesson
                     var invM = 1f / m;
                     global::System.Array.Clear(mean, 0, 256);
                     global::System.Array.Clear(invStd, 0, 256); // holds Σ (x − μ)² until the last loop
-                    for (int b = 0; b < m; b++)
-                    {
-                        int o = b * 256;
-                        for (int j = 0; j < 256; j++) mean[j] += input[o + j];
-                    }
+                    // Kernels.BatchNormSums adds the samples in order, a vector of features at a time (each feature its own sum).
+                    global::Unrolled.Kernels.BatchNormSums<float>(input, mean, m, 256);
                     for (int j = 0; j < 256; j++) mean[j] *= invM;
-                    for (int b = 0; b < m; b++)
-                    {
-                        int o = b * 256;
-                        for (int j = 0; j < 256; j++)
-                        {
-                            var centred = input[o + j] - mean[j];
-                            invStd[j] += centred * centred;
-                        }
-                    }
+                    global::Unrolled.Kernels.BatchNormSquaredDeviations<float>(input, mean, invStd, m, 256);
                     for (int j = 0; j < 256; j++)
                     {
                         var variance = invStd[j] * invM;
@@ -138,16 +127,9 @@ namespace Lesson
                         invStd[j] = 1f / global::Unrolled.Numerics.Sqrt(stats[Layer2RunningVarianceOffset + j] + 0.001f);
                     }
                 }
-                for (int b = 0; b < m; b++)
-                {
-                    int o = b * 256;
-                    for (int j = 0; j < 256; j++)
-                    {
-                        var normalised = (input[o + j] - mean[j]) * invStd[j];
-                        xhat[o + j] = normalised;
-                        output[o + j] = p[Layer2GammaOffset + j] * normalised + p[Layer2BetaOffset + j];
-                    }
-                }
+                // Kernels.BatchNormNormalize: x̂ = (x − μ)·(1/√(σ² + ε)), then n = γ·x̂ + β, a vector of features at a time.
+                global::Unrolled.Kernels.BatchNormNormalize<float>(input, mean, invStd, new global::System.ReadOnlySpan<float>(p, Layer2GammaOffset, 256), new global::System.ReadOnlySpan<float>(p, Layer2BetaOffset, 256),
+                    xhat, output, m, 256);
             }
 
             // Layer 3: ReLU.
@@ -165,11 +147,8 @@ namespace Lesson
                 {
                     var input = s.a3;
                     var mask = s.mask4;
-                    for (int i = 0; i < n; i++)
-                    {
-                        mask[i] = _random.NextSingle() >= 0.4f ? 1.6666666f : 0f;
-                        output[i] = input[i] * mask[i];
-                    }
+                    // Kernels.DropoutForward: mask[i] = u ≥ p ? 1 / (1 − p) : 0 for u = _random.NextSingle(), one draw per activation in order, and output[i] = input[i]·mask[i].
+                    global::Unrolled.Kernels.DropoutForward(ref _random, new global::System.ReadOnlySpan<float>(input, 0, m * 256), mask, new global::System.Span<float>(output, 0, n), 0.4f, 1.6666666f);
                 }
                 else
                 {
@@ -200,11 +179,8 @@ namespace Lesson
                 {
                     var input = s.a6;
                     var mask = s.mask7;
-                    for (int i = 0; i < n; i++)
-                    {
-                        mask[i] = _random.NextSingle() >= 0.3f ? 1.4285715f : 0f;
-                        output[i] = input[i] * mask[i];
-                    }
+                    // Kernels.DropoutForward: mask[i] = u ≥ p ? 1 / (1 − p) : 0 for u = _random.NextSingle(), one draw per activation in order, and output[i] = input[i]·mask[i].
+                    global::Unrolled.Kernels.DropoutForward(ref _random, new global::System.ReadOnlySpan<float>(input, 0, m * 128), mask, new global::System.Span<float>(output, 0, n), 0.3f, 1.4285715f);
                 }
                 else
                 {

@@ -138,6 +138,7 @@ namespace Unrolled.Generator
                         w.WriteLine($"var loss = LossAndOutputGradient({truth}, {batch});");
                         w.WriteLine($"BackwardLayers({batch}, {(fused ? $"({t})learningRate" : Literal(0))});");
                         if (fused) w.WriteLine("_hasTrainingPass = false; // the kept layer outputs belong to the old parameters");
+                        if (fused && HasPackedWeights) w.WriteLine("ParametersChanged();");
                         w.WriteLine("return loss;");
                     });
                 }

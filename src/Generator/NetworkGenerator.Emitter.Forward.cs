@@ -35,6 +35,7 @@ namespace Unrolled.Generator
                     Inference(w, "_guard", () =>
                     {
                         w.WriteLine("var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));");
+                        if (HasPackedWeights) w.WriteLine("s.packed = PackedWeights();");
                         using (w.Open("for (int start = 0; start < batchSize; start += InferenceChunk)"))
                         {
                             w.WriteLine("int m = global::System.Math.Min(InferenceChunk, batchSize - start);");
@@ -72,6 +73,7 @@ namespace Unrolled.Generator
                     w.WriteLine("    throw new global::System.ArgumentException(\"Expected \" + CountOf((long)batchSize * InputSize, \"input\") + \" (\" + CountOf(batchSize, \"sample\") + \" × \" + InputSize + \" features), got \" + inputLength + \".\", \"inputs\");");
                 }
                 w.WriteLine();
+                if (HasPackedWeights) WritePackedWeights(w);
                 w.WriteLine("/// <summary>\"1 sample\", \"2 samples\": for the messages of the argument checks.</summary>");
                 w.WriteLine("private static string CountOf(long count, string noun) => count == 1 ? \"1 \" + noun : count + \" \" + noun + \"s\";");
 
@@ -89,6 +91,49 @@ namespace Unrolled.Generator
                         WriteForwardLayer(w, layer);
                     }
                 }
+            }
+
+            /// <summary>Whether the network keeps a packed copy of its Dense weights for inference (<see cref="Layers.Dense.PackedLength"/>).</summary>
+            internal bool HasPackedWeights
+            {
+                get
+                {
+                    foreach (LayerSpec layer in _spec.Layers) if (Layers.Dense.PackedLength(this, layer) > 0) return true;
+                    return false;
+                }
+            }
+
+            /// <summary>ParametersChanged and PackedWeights: the version the Parameters getter and every writer bump, and inference's
+            /// packed copy, repacked in place at the second inference call that sees a new version.</summary>
+            private void WritePackedWeights(SourceWriter w)
+            {
+                int length = 0;
+                foreach (LayerSpec layer in _spec.Layers) length += Layers.Dense.PackedLength(this, layer);
+                w.WriteLine("/// <summary>Marks inference's packed copy of the weights stale (the parameters may change).</summary>");
+                w.WriteLine("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parametersVersion);");
+                w.WriteLine();
+                w.WriteLine("/// <summary>");
+                w.WriteLine("/// Inference's packed copy of the Dense weights for the current parameters (Kernels.PackWeights), or null: a new version");
+                w.WriteLine("/// is packed at the second inference call that sees it, so weights that change between every call (inference after each");
+                w.WriteLine("/// training step) are never packed for nothing. The copy is rewritten in place, allocated once. Only a change of the");
+                w.WriteLine("/// parameters (which the guard refuses while inference runs) changes what is written, so a call reading the copy");
+                w.WriteLine("/// while another call repacks it reads the same numbers.");
+                w.WriteLine("/// </summary>");
+                using (w.Open($"private float[]{(_nullable ? "?" : string.Empty)} PackedWeights()"))
+                {
+                    w.WriteLine("// A Parameters get since the last call: the weights may have been written through the span (an atomic test-and-clear,");
+                    w.WriteLine("// so a get that races with it is seen now or by the next call).");
+                    w.WriteLine("if (global::System.Threading.Volatile.Read(ref _parametersLent) != 0 && global::System.Threading.Interlocked.Exchange(ref _parametersLent, 0) != 0) ParametersChanged();");
+                    w.WriteLine("long version = global::System.Threading.Interlocked.Read(ref _parametersVersion);");
+                    w.WriteLine("if (global::System.Threading.Interlocked.Read(ref _packedVersion) == version) return global::System.Threading.Volatile.Read(ref _packed);");
+                    w.WriteLine("if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version) return null; // new weights: not packed yet");
+                    w.WriteLine($"var packed = global::System.Threading.Volatile.Read(ref _packed) ?? new float[{Int(length)}];");
+                    foreach (LayerSpec layer in _spec.Layers) Layers.Dense.WritePacking(this, w, layer);
+                    w.WriteLine("global::System.Threading.Volatile.Write(ref _packed, packed);");
+                    w.WriteLine("global::System.Threading.Interlocked.Exchange(ref _packedVersion, version);");
+                    w.WriteLine("return packed;");
+                }
+                w.WriteLine();
             }
 
             private void WriteForwardLayer(SourceWriter w, LayerSpec layer)

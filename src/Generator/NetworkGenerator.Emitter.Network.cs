@@ -151,9 +151,26 @@ namespace Unrolled.Generator
                 w.WriteLine($"private global::Unrolled.NetworkGuard _guard = new global::Unrolled.NetworkGuard(\"{_spec.FullName}\");");
                 w.WriteLine("/// <summary>Each thread's inference buffers (one chunk of samples), shared by the instances of this network on that thread.</summary>");
                 w.WriteLine($"[global::System.ThreadStatic] private static PassBuffers{(_nullable ? "?" : string.Empty)} t_inference;");
+                if (HasPackedWeights)
+                {
+                    w.WriteLine("/// <summary>The parameters' version: bumped by every access that can change them (BackwardSgd, InitializeParameters,");
+                    w.WriteLine("/// CopyParametersFrom, and the Parameters getter — optimiser steps, loading — through _parametersLent); inference's packed copy holds one.</summary>");
+                    w.WriteLine("private long _parametersVersion;");
+                    w.WriteLine("private int _parametersLent; // 1 after a Parameters get: the next inference call bumps the version (a plain store keeps the getter cheap)");
+                    w.WriteLine($"private float[]{(_nullable ? "?" : string.Empty)} _packed; // inference's packed copy of the Dense weights (PackedWeights)");
+                    w.WriteLine("private long _packedVersion = -1; // the version _packed holds; -1: none");
+                    w.WriteLine("private long _seenVersion = -1;   // the version the last inference call saw");
+                }
                 w.WriteLine();
                 w.WriteLine("/// <summary>Every trainable parameter, flat, layer by layer (Dense: W row-major then b; BatchNorm: γ then β).</summary>");
-                w.WriteLine($"public {Span}<{t}> Parameters => _parameters;");
+                if (HasPackedWeights)
+                {
+                    w.WriteLine("/// <remarks>Each get marks inference's packed copy of the weights stale, so writes through the span are seen by the next");
+                    w.WriteLine("/// Forward. Write through the span before the next Forward call: a span kept across a Forward call and written after it");
+                    w.WriteLine("/// is seen by inference only once Parameters is read again.</remarks>");
+                    w.WriteLine($"public {Span}<{t}> Parameters {{ get {{ _parametersLent = 1; return _parameters; }} }}");
+                }
+                else w.WriteLine($"public {Span}<{t}> Parameters => _parameters;");
                 w.WriteLine("/// <summary>∂L/∂θ of the last backward pass (mean over the batch), in the layout of <see cref=\"Parameters\"/>.</summary>");
                 w.WriteLine($"public {Span}<{t}> Gradients => _gradients;");
                 w.WriteLine("/// <summary>Non-trainable state: for each BatchNorm layer its running mean, then its running variance.</summary>");
@@ -184,6 +201,7 @@ namespace Unrolled.Generator
                         w.WriteLine("global::System.Array.Clear(_gradients, 0, ParameterCount);");
                         w.WriteLine("_random = global::Unrolled.SplitMix64.ForDropout(seed);");
                         w.WriteLine("_hasTrainingPass = false;");
+                        if (HasPackedWeights) w.WriteLine("ParametersChanged();");
                     });
                 }
                 w.WriteLine();
@@ -206,6 +224,12 @@ namespace Unrolled.Generator
                         w.WriteLine("copy._train = new PassBuffers(0, true);");
                         w.WriteLine("copy._hasTrainingPass = false;");
                         w.WriteLine($"copy._guard = new global::Unrolled.NetworkGuard(\"{_spec.FullName}\");");
+                        if (HasPackedWeights)
+                        {
+                            w.WriteLine("copy._packed = null; // its own packed copy, made from its own parameters");
+                            w.WriteLine("copy._packedVersion = -1;");
+                            w.WriteLine("copy._seenVersion = -1;");
+                        }
                         w.WriteLine("return copy;");
                     });
                 }
@@ -225,6 +249,7 @@ namespace Unrolled.Generator
                         w.WriteLine("global::System.Array.Copy(source._parameters, _parameters, ParameterCount);");
                         w.WriteLine("global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);");
                         w.WriteLine("_hasTrainingPass = false;");
+                        if (HasPackedWeights) w.WriteLine("ParametersChanged();");
                     }));
                 }
                 w.WriteLine();
@@ -268,6 +293,7 @@ namespace Unrolled.Generator
                     w.WriteLine("private int _capacity; // samples the per-sample buffers hold");
                     w.WriteLine("private readonly bool _training; // whether the training-only buffers (inputs, masks, gradients) are kept");
                     w.WriteLine($"public {t}[] x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer");
+                    if (HasPackedWeights) w.WriteLine($"public float[]{(_nullable ? "?" : string.Empty)} packed; // inference: the network's packed Dense weights for this call, or null (training, or not packed yet)");
                     foreach (BufferInfo buffer in Buffers())
                         w.WriteLine($"public {t}[] {buffer.Name} = {(buffer.PerSample || buffer.TrainingOnly ? "s_empty" : $"new {t}[{Int(buffer.Width)}]")}; // {buffer.Comment}");
                     w.WriteLine();

@@ -40,6 +40,9 @@ namespace Unrolled
 
         /// <summary>Every trainable parameter, flat, layer by layer in declaration order
         /// (Dense: weights row-major <c>[units × inputs]</c>, then bias; BatchNorm: γ then β).</summary>
+        /// <remarks>Float networks keep a packed copy of their Dense weights for single-sample inference; each get marks it
+        /// stale, so the next <c>Forward</c> sees what was written through the span. Write before the next <c>Forward</c> call
+        /// (a span kept across a <c>Forward</c> call and written after it is seen once <c>Parameters</c> is read again).</remarks>
         Span<T> Parameters { get; }
 
         /// <summary>∂L/∂θ for every parameter, same layout as <see cref="Parameters"/>, written by the last backward pass.</summary>

@@ -136,7 +136,7 @@ namespace Unrolled
             {
                 unsafe
                 {
-                    fixed (float* px = x, pw = w, pb = bias, pz = z) Forward(px, pw, bias.IsEmpty ? null : pb, pz, m, inputs, units);
+                    fixed (float* px = x, pw = w, pb = bias, pz = z) Forward(px, pw, bias.IsEmpty ? null : pb, pz, m, inputs, units, null);
                 }
                 return;
             }
@@ -146,6 +146,59 @@ namespace Unrolled
                 ReadOnlySpan<float> row = x.Slice(s * inputs, inputs);
                 for (int j = 0; j < units; j++) z[s * units + j] = Numerics.Dot(w.Slice(j * inputs, inputs), row) + (bias.IsEmpty ? 0f : bias[j]);
             }
+        }
+
+        /// <summary>
+        /// Floats in the packed copy of a Dense layer's weights that <see cref="PackWeights"/> writes: the first
+        /// <c>units / 8 · 8</c> rows, each up to the last whole 8 inputs (0 when there are fewer than 8 inputs).
+        /// </summary>
+        public static int PackedWeightsLength(int inputs, int units) => inputs >= 8 ? units / 8 * 8 * (inputs / 8 * 8) : 0;
+
+        /// <summary>
+        /// Packs W [units × inputs] for inference's lone samples (<see cref="DenseForward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>):
+        /// for each group of 8 units, the 8-float pieces of its 8 rows side by side, piece after piece —
+        /// <c>packed[(g·V + p)·64 + r·8 + l] = w[(8g + r)·inputs + 8p + l]</c> with V = inputs / 8 — so a lone sample's pass over
+        /// the weights is one sequential stream instead of eight rows 4·inputs bytes apart. The rows beyond the last group of 8
+        /// and the inputs beyond the last 8 stay in W, where the kernel reads them.
+        /// </summary>
+        public static void PackWeights(ReadOnlySpan<float> w, Span<float> packed, int inputs, int units)
+        {
+            int length = PackedWeightsLength(inputs, units), pieces = inputs / 8;
+            Check(w.Length >= units * inputs && packed.Length >= length);
+            for (int j = 0; j < units / 8 * 8; j++)
+            {
+                ReadOnlySpan<float> row = w.Slice(j * inputs, inputs);
+                Span<float> group = packed.Slice(j / 8 * 8 * pieces * 8);
+                for (int p = 0; p < pieces; p++) row.Slice(p * 8, 8).CopyTo(group.Slice(p * 64 + j % 8 * 8, 8));
+            }
+        }
+
+        /// <summary>
+        /// As <see cref="DenseForward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>,
+        /// reading the lone samples' weights from <paramref name="packed"/> (<see cref="PackWeights"/> of the same W; empty for none).
+        /// Every output is the same chain of operations, so the results are the unpacked kernel's to the bit; a stale packed copy
+        /// gives the old weights' outputs, so the caller must repack after any change to W (generated networks keep a version).
+        /// </summary>
+        public static void DenseForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> z, int m, int inputs, int units)
+        {
+            if (packed.IsEmpty)
+            {
+                DenseForward(x, w, bias, z, m, inputs, units);
+                return;
+            }
+            Check(x.Length >= m * inputs && w.Length >= units * inputs && z.Length >= m * units && (bias.IsEmpty || bias.Length >= units)
+                && packed.Length >= PackedWeightsLength(inputs, units));
+#if NET
+            if (Fma.IsSupported && inputs >= 8)
+            {
+                unsafe
+                {
+                    fixed (float* px = x, pw = w, pp = packed, pb = bias, pz = z) Forward(px, pw, bias.IsEmpty ? null : pb, pz, m, inputs, units, pp);
+                }
+                return;
+            }
+#endif
+            DenseForward(x, w, bias, z, m, inputs, units);
         }
 
         /// <summary><c>z[s, j] = bias[j] + Σ_i x[s, i] · w[j, i]</c> (double precision: vectorised dot products).</summary>
@@ -313,16 +366,17 @@ namespace Unrolled
         private const long SampleSplitWork = 1 << 18;
 
         /// <summary>The forward product, split over two threads when it is big enough: by units when there are at least 16
-        /// (each core keeps its half of the weights in its own L2), otherwise by samples.</summary>
-        private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units)
+        /// (each core keeps its half of the weights in its own L2), otherwise by samples. <paramref name="packed"/>: the lone
+        /// samples' packed weights (<see cref="PackWeights"/>), or null.</summary>
+        private static unsafe void Forward(float* x, float* w, float* bias, float* z, int m, int inputs, int units, float* packed)
         {
             long work = (long)m * inputs * units;
             if (Threads < 2 || work < ParallelWork || (units < 16 && (m < 6 || work < SampleSplitWork)))
             {
-                ForwardFma(x, w, bias, z, m, inputs, units, units);
+                ForwardFma(x, w, bias, z, m, inputs, units, units, packed);
                 return;
             }
-            var job = new KernelJob { Body = &ForwardPart, A = x, B = w, C = bias, D = z, M = m, K = inputs, N = units };
+            var job = new KernelJob { Body = &ForwardPart, A = x, B = w, C = bias, D = z, E = packed, M = m, K = inputs, N = units };
             if (units >= 16)
             {
                 // By units: each core reads only its half of W, and the same half every call — the half it also
@@ -347,12 +401,14 @@ namespace Unrolled
             if (job.S0 == 0)
             {
                 int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.M;
-                ForwardFma(x + (nint)from * job.K, w, bias, z + (nint)from * job.N, to - from, job.K, job.N, job.N);
+                ForwardFma(x + (nint)from * job.K, w, bias, z + (nint)from * job.N, to - from, job.K, job.N, job.N, (float*)job.E);
             }
             else
             {
                 int from = part == 0 ? 0 : job.Split, to = part == 0 ? job.Split : job.N;
-                ForwardFma(x, w + (nint)from * job.K, bias == null ? null : bias + from, z + from, job.M, job.K, to - from, job.N);
+                // Split is a multiple of 8, so the second half's packed groups start at its first unit: from · (K / 8 · 8) floats in.
+                float* packed = job.E == null ? null : (float*)job.E + (nint)from * (job.K / 8 * 8);
+                ForwardFma(x, w + (nint)from * job.K, bias == null ? null : bias + from, z + from, job.M, job.K, to - from, job.N, packed);
             }
         }
 
@@ -385,17 +441,17 @@ namespace Unrolled
 
         /// <summary>The forward tiles of the kernel path: <see cref="ForwardWide"/> on AVX-512, else <see cref="ForwardYmm"/>
         /// (3 samples × 4 units per tile, 12 running dot products in 8-float vectors along the inputs; tails by dot products).</summary>
-        private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
         {
             if (UseZmm && m >= 3 && units >= 8) ForwardWide(x, w, bias, z, m, inputs, units, zStride);
-            else ForwardYmm(x, w, bias, z, m, inputs, units, zStride);
+            else ForwardYmm(x, w, bias, z, m, inputs, units, zStride, packed);
         }
 
         /// <summary>The AVX2 path's forward tiles (<see cref="ForwardFma"/>).</summary>
         // Compiled fully optimised from the first call: tiering would first run (and profile) a slow version, and a profile
         // gathered on one shape (say single samples) lays out the loops badly for another (a batch of 10,000).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ForwardYmm(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        private static unsafe void ForwardYmm(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed = null)
         {
             ref float xr = ref *x;
             ref float wr = ref *w;
@@ -500,6 +556,28 @@ namespace Unrolled
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * inputs);
                 int j = 0;
+                // With the packed weights (inference), the eight rows of a group come as one sequential stream.
+                if (packed != null)
+                    for (; j + 8 <= units; j += 8)
+                    {
+                        float* q = packed + (nint)j * vectors;
+                        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                        for (int i = 0; i < vectors; i += 8, q += 64)
+                        {
+                            Vector256<float> p = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                            a0 = Fma.MultiplyAdd(p, Avx.LoadVector256(q), a0);
+                            a1 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 8), a1);
+                            a2 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 16), a2);
+                            a3 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 24), a3);
+                            a4 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 32), a4);
+                            a5 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 40), a5);
+                            a6 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 48), a6);
+                            a7 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 56), a7);
+                        }
+                        ref float w0 = ref Unsafe.Add(ref wr, j * inputs); // the inputs beyond the last 8, in Finish
+                        Finish4(a0, a1, a2, a3, ref xs, ref w0, inputs, vectors, bias, j, z + s * zStride + j);
+                        Finish4(a4, a5, a6, a7, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias, j + 4, z + s * zStride + j + 4);
+                    }
                 for (; j + 8 <= units; j += 8)
                 {
                     // Eight chains keep both FMA ports busy despite the 4-cycle latency (a lone sample has no other reuse).

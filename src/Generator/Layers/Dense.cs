@@ -29,6 +29,36 @@ namespace Unrolled.Generator.Layers
 
         private static DenseSpec D(LayerSpec layer) => (DenseSpec)layer;
 
+        // ── The packed copy of W for inference (issue 18) ─────────────────────────────────────────────────────────────
+        // A lone sample's pass over W reads eight rows at a time, 4·inputs bytes apart; Kernels.PackWeights lays each 8 rows'
+        // 8-float pieces side by side, so that pass is one sequential stream (16 % faster per core, measured). The network keeps
+        // one packed copy for all its Dense layers, with the parameter version it was packed at (Emitter.WritePackedWeights).
+
+        /// <summary>Floats of the layer's packed W (Kernels.PackedWeightsLength: the first units / 8 · 8 rows, each up to its last
+        /// whole 8 inputs); 0 when nothing is packed: not a Dense layer, loops mode, double precision, fewer than 8 inputs or units.</summary>
+        internal static int PackedLength(Emitter e, LayerSpec layer) =>
+            layer.Kind == LayerKind.Dense && !e.Loops && !e.Spec.IsDouble && layer.InputSize >= 8 ? layer.OutputSize / 8 * 8 * (layer.InputSize / 8 * 8) : 0;
+
+        /// <summary>Where the layer's packed W starts in the network's packed copy: after the earlier Dense layers'.</summary>
+        internal static int PackedOffset(Emitter e, LayerSpec layer)
+        {
+            int offset = 0;
+            foreach (LayerSpec earlier in e.Spec.Layers)
+            {
+                if (earlier.Index == layer.Index) break;
+                offset += PackedLength(e, earlier);
+            }
+            return offset;
+        }
+
+        /// <summary>The statement that packs the layer's W into the array <c>packed</c>.</summary>
+        internal static void WritePacking(Emitter e, SourceWriter w, LayerSpec layer)
+        {
+            int length = PackedLength(e, layer);
+            if (length == 0) return;
+            w.WriteLine($"global::Unrolled.Kernels.PackWeights({e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))}, {e.Slice(false, "packed", Int(PackedOffset(e, layer)), Int(length))}, {Int(layer.InputSize)}, {Int(layer.OutputSize)});");
+        }
+
         public override LayerSpec Parse(LayerArguments a)
         {
             int units = (int)a.Constructor[0].Value!;
@@ -102,7 +132,15 @@ namespace Unrolled.Generator.Layers
                 w.WriteLine("//   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.");
             }
             string bias = D(layer).UseBias ? e.Slice(true, "_parameters", Const(layer, "BiasOffset"), width) : $"default({ReadOnlySpan}<{e.T}>)";
-            w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount))},");
+            string weights = e.Slice(true, "_parameters", Const(layer, "WeightsOffset"), Int(D(layer).WeightCount));
+            int packed = PackedLength(e, layer);
+            if (packed > 0)
+            {
+                w.WriteLine($"//   In inference the lone samples read W{k} from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.");
+                w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {weights},");
+                w.WriteLine($"    s.packed == null ? default({ReadOnlySpan}<{e.T}>) : {e.Slice(true, "s.packed", Int(PackedOffset(e, layer)), Int(packed))},");
+            }
+            else w.WriteLine($"global::Unrolled.Kernels.DenseForward({e.InputRows(layer, input)}, {weights},");
             w.WriteLine($"    {bias}, {e.Slice(false, output, "0", $"m * {width}")}, m, {inWidth}, {width});");
         }
 

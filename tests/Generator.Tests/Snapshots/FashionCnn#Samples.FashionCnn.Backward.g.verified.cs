@@ -110,6 +110,7 @@ namespace Samples
                 var loss = LossAndOutputGradient(labels, _batchSize);
                 BackwardLayers(_batchSize, (float)learningRate);
                 _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                ParametersChanged();
                 return loss;
             }
             finally
@@ -138,6 +139,7 @@ namespace Samples
                 var loss = LossAndOutputGradient(targets, _batchSize);
                 BackwardLayers(_batchSize, (float)learningRate);
                 _hasTrainingPass = false; // the kept layer outputs belong to the old parameters
+                ParametersChanged();
                 return loss;
             }
             finally

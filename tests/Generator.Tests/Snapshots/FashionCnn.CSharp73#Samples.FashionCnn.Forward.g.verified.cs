@@ -27,6 +27,7 @@ namespace Samples
             try
             {
                 var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+                s.packed = PackedWeights();
                 for (int start = 0; start < batchSize; start += InferenceChunk)
                 {
                     int m = global::System.Math.Min(InferenceChunk, batchSize - start);
@@ -71,6 +72,32 @@ namespace Samples
             if (batchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
             if ((long)batchSize * InputSize != inputLength)
                 throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
+        }
+
+        /// <summary>Marks inference's packed copy of the weights stale (the parameters may change).</summary>
+        private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parametersVersion);
+
+        /// <summary>
+        /// Inference's packed copy of the Dense weights for the current parameters (Kernels.PackWeights), or null: a new version
+        /// is packed at the second inference call that sees it, so weights that change between every call (inference after each
+        /// training step) are never packed for nothing. The copy is rewritten in place, allocated once. Only a change of the
+        /// parameters (which the guard refuses while inference runs) changes what is written, so a call reading the copy
+        /// while another call repacks it reads the same numbers.
+        /// </summary>
+        private float[] PackedWeights()
+        {
+            // A Parameters get since the last call: the weights may have been written through the span (an atomic test-and-clear,
+            // so a get that races with it is seen now or by the next call).
+            if (global::System.Threading.Volatile.Read(ref _parametersLent) != 0 && global::System.Threading.Interlocked.Exchange(ref _parametersLent, 0) != 0) ParametersChanged();
+            long version = global::System.Threading.Interlocked.Read(ref _parametersVersion);
+            if (global::System.Threading.Interlocked.Read(ref _packedVersion) == version) return global::System.Threading.Volatile.Read(ref _packed);
+            if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version) return null; // new weights: not packed yet
+            var packed = global::System.Threading.Volatile.Read(ref _packed) ?? new float[205824];
+            global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer10WeightsOffset, 204800), new global::System.Span<float>(packed, 0, 204800), 1600, 128);
+            global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer13WeightsOffset, 1280), new global::System.Span<float>(packed, 204800, 1024), 128, 10);
+            global::System.Threading.Volatile.Write(ref _packed, packed);
+            global::System.Threading.Interlocked.Exchange(ref _packedVersion, version);
+            return packed;
         }
 
         /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
@@ -263,7 +290,9 @@ namespace Samples
             //   W10 is [128 × 1600], row-major (unit j's weights are the row W10[j, :]), so for the batch Z = X·W10ᵀ + b10.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+            //   In inference the lone samples read W10 from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.f9, 0, m * 1600), new global::System.ReadOnlySpan<float>(_parameters, Layer10WeightsOffset, 204800),
+                s.packed == null ? default(global::System.ReadOnlySpan<float>) : new global::System.ReadOnlySpan<float>(s.packed, 0, 204800),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer10BiasOffset, 128), new global::System.Span<float>(s.z10, 0, m * 128), m, 1600, 128);
 
             // Layer 11: ReLU.
@@ -295,7 +324,9 @@ namespace Samples
             //   W13 is [10 × 128], row-major (unit j's weights are the row W13[j, :]), so for the batch Z = X·W13ᵀ + b13.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+            //   In inference the lone samples read W13 from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d12, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer13WeightsOffset, 1280),
+                s.packed == null ? default(global::System.ReadOnlySpan<float>) : new global::System.ReadOnlySpan<float>(s.packed, 204800, 1024),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer13BiasOffset, 10), new global::System.Span<float>(s.z13, 0, m * 10), m, 128, 10);
 
             // Layer 14: Softmax over 10 outputs.

@@ -28,6 +28,7 @@ namespace Lesson
             try
             {
                 var s = t_inference ?? (t_inference = new PassBuffers(InferenceChunk, false));
+                s.packed = PackedWeights();
                 for (int start = 0; start < batchSize; start += InferenceChunk)
                 {
                     int m = global::System.Math.Min(InferenceChunk, batchSize - start);
@@ -74,6 +75,33 @@ namespace Lesson
                 throw new global::System.ArgumentException("Expected " + CountOf((long)batchSize * InputSize, "input") + " (" + CountOf(batchSize, "sample") + " × " + InputSize + " features), got " + inputLength + ".", "inputs");
         }
 
+        /// <summary>Marks inference's packed copy of the weights stale (the parameters may change).</summary>
+        private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parametersVersion);
+
+        /// <summary>
+        /// Inference's packed copy of the Dense weights for the current parameters (Kernels.PackWeights), or null: a new version
+        /// is packed at the second inference call that sees it, so weights that change between every call (inference after each
+        /// training step) are never packed for nothing. The copy is rewritten in place, allocated once. Only a change of the
+        /// parameters (which the guard refuses while inference runs) changes what is written, so a call reading the copy
+        /// while another call repacks it reads the same numbers.
+        /// </summary>
+        private float[]? PackedWeights()
+        {
+            // A Parameters get since the last call: the weights may have been written through the span (an atomic test-and-clear,
+            // so a get that races with it is seen now or by the next call).
+            if (global::System.Threading.Volatile.Read(ref _parametersLent) != 0 && global::System.Threading.Interlocked.Exchange(ref _parametersLent, 0) != 0) ParametersChanged();
+            long version = global::System.Threading.Interlocked.Read(ref _parametersVersion);
+            if (global::System.Threading.Interlocked.Read(ref _packedVersion) == version) return global::System.Threading.Volatile.Read(ref _packed);
+            if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version) return null; // new weights: not packed yet
+            var packed = global::System.Threading.Volatile.Read(ref _packed) ?? new float[234496];
+            global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704), new global::System.Span<float>(packed, 0, 200704), 784, 256);
+            global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768), new global::System.Span<float>(packed, 200704, 32768), 256, 128);
+            global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280), new global::System.Span<float>(packed, 233472, 1024), 128, 10);
+            global::System.Threading.Volatile.Write(ref _packed, packed);
+            global::System.Threading.Interlocked.Exchange(ref _packedVersion, version);
+            return packed;
+        }
+
         /// <summary>"1 sample", "2 samples": for the messages of the argument checks.</summary>
         private static string CountOf(long count, string noun) => count == 1 ? "1 " + noun : count + " " + noun + "s";
 
@@ -87,7 +115,9 @@ namespace Lesson
             //   W1 is [256 × 784], row-major (unit j's weights are the row W1[j, :]), so for the batch Z = X·W1ᵀ + b1.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+            //   In inference the lone samples read W1 from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.
             global::Unrolled.Kernels.DenseForward(x.Slice(0, m * 784), new global::System.ReadOnlySpan<float>(_parameters, Layer1WeightsOffset, 200704),
+                s.packed == null ? default(global::System.ReadOnlySpan<float>) : new global::System.ReadOnlySpan<float>(s.packed, 0, 200704),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer1BiasOffset, 256), new global::System.Span<float>(s.z1, 0, m * 256), m, 784, 256);
 
             // Layer 2: BatchNorm over 256 features (ε = 0.001, momentum = 0.99; 512 parameters, 512 running statistics).
@@ -161,7 +191,9 @@ namespace Lesson
             //   W5 is [128 × 256], row-major (unit j's weights are the row W5[j, :]), so for the batch Z = X·W5ᵀ + b5.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+            //   In inference the lone samples read W5 from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d4, 0, m * 256), new global::System.ReadOnlySpan<float>(_parameters, Layer5WeightsOffset, 32768),
+                s.packed == null ? default(global::System.ReadOnlySpan<float>) : new global::System.ReadOnlySpan<float>(s.packed, 200704, 32768),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer5BiasOffset, 128), new global::System.Span<float>(s.z5, 0, m * 128), m, 256, 128);
 
             // Layer 6: ReLU.
@@ -193,7 +225,9 @@ namespace Lesson
             //   W8 is [10 × 128], row-major (unit j's weights are the row W8[j, :]), so for the batch Z = X·W8ᵀ + b8.
             //   Kernels.DenseForward blocks it into tiles of 3 samples × 4 units: 12 dot products run side by side over
             //   8-float vectors with fused multiply-add, so each weight vector loaded serves 3 samples and each input vector 4 units.
+            //   In inference the lone samples read W8 from the packed copy (s.packed, see PackedWeights): the same numbers, one stream.
             global::Unrolled.Kernels.DenseForward(new global::System.ReadOnlySpan<float>(s.d7, 0, m * 128), new global::System.ReadOnlySpan<float>(_parameters, Layer8WeightsOffset, 1280),
+                s.packed == null ? default(global::System.ReadOnlySpan<float>) : new global::System.ReadOnlySpan<float>(s.packed, 233472, 1024),
                 new global::System.ReadOnlySpan<float>(_parameters, Layer8BiasOffset, 10), new global::System.Span<float>(s.z8, 0, m * 10), m, 128, 10);
 
             // Layer 9: Softmax over 10 outputs.

@@ -85,9 +85,19 @@ namespace Lesson
         private global::Unrolled.NetworkGuard _guard = new global::Unrolled.NetworkGuard("Lesson.TinyNN");
         /// <summary>Each thread's inference buffers (one chunk of samples), shared by the instances of this network on that thread.</summary>
         [global::System.ThreadStatic] private static PassBuffers? t_inference;
+        /// <summary>The parameters' version: bumped by every access that can change them (BackwardSgd, InitializeParameters,
+        /// CopyParametersFrom, and the Parameters getter — optimiser steps, loading — through _parametersLent); inference's packed copy holds one.</summary>
+        private long _parametersVersion;
+        private int _parametersLent; // 1 after a Parameters get: the next inference call bumps the version (a plain store keeps the getter cheap)
+        private float[]? _packed; // inference's packed copy of the Dense weights (PackedWeights)
+        private long _packedVersion = -1; // the version _packed holds; -1: none
+        private long _seenVersion = -1;   // the version the last inference call saw
 
         /// <summary>Every trainable parameter, flat, layer by layer (Dense: W row-major then b; BatchNorm: γ then β).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>Each get marks inference's packed copy of the weights stale, so writes through the span are seen by the next
+        /// Forward. Write through the span before the next Forward call: a span kept across a Forward call and written after it
+        /// is seen by inference only once Parameters is read again.</remarks>
+        public global::System.Span<float> Parameters { get { _parametersLent = 1; return _parameters; } }
         /// <summary>∂L/∂θ of the last backward pass (mean over the batch), in the layout of <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
         /// <summary>Non-trainable state: for each BatchNorm layer its running mean, then its running variance.</summary>
@@ -117,6 +127,7 @@ namespace Lesson
                 global::System.Array.Clear(_gradients, 0, ParameterCount);
                 _random = global::Unrolled.SplitMix64.ForDropout(seed);
                 _hasTrainingPass = false;
+                ParametersChanged();
             }
             finally
             {
@@ -144,6 +155,9 @@ namespace Lesson
                 copy._train = new PassBuffers(0, true);
                 copy._hasTrainingPass = false;
                 copy._guard = new global::Unrolled.NetworkGuard("Lesson.TinyNN");
+                copy._packed = null; // its own packed copy, made from its own parameters
+                copy._packedVersion = -1;
+                copy._seenVersion = -1;
                 return copy;
             }
             finally
@@ -171,6 +185,7 @@ namespace Lesson
                     global::System.Array.Copy(source._parameters, _parameters, ParameterCount);
                     global::System.Array.Copy(source._statistics, _statistics, RunningStatisticsCount);
                     _hasTrainingPass = false;
+                    ParametersChanged();
                 }
                 finally
                 {
@@ -220,6 +235,7 @@ namespace Lesson
             private int _capacity; // samples the per-sample buffers hold
             private readonly bool _training; // whether the training-only buffers (inputs, masks, gradients) are kept
             public float[] x = s_empty; // the training batch's inputs, kept for ∂L/∂W of the first Dense layer
+            public float[]? packed; // inference: the network's packed Dense weights for this call, or null (training, or not packed yet)
             public float[] z1 = s_empty; // z1: output of layer 1, m × 128
             public float[] gz1 = s_empty; // ∂L/∂z1
             public float[] a2 = s_empty; // a2: output of layer 2, m × 128

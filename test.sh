@@ -40,7 +40,7 @@ dotnet test Generator.sln -c Release --no-build --nologo \
 # path. .NET 10 reads DOTNET_EnableAVX512 (it ignores the older DOTNET_EnableAVX512F, set too for older runtimes).
 echo "Kernel and gradient tests on the AVX2 path (DOTNET_EnableAVX512=0)…"
 DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 dotnet test tests/Runtime.Tests -c Release --no-build --nologo \
-  --filter "FullyQualifiedName~Kernel|FullyQualifiedName~GradientTests|FullyQualifiedName~ConvolutionTests|FullyQualifiedName~FusedSgd|FullyQualifiedName~LoopsMode|FullyQualifiedName~Concurrency" \
+  --filter "FullyQualifiedName~Kernel|FullyQualifiedName~GradientTests|FullyQualifiedName~ConvolutionTests|FullyQualifiedName~FusedSgd|FullyQualifiedName~LoopsMode|FullyQualifiedName~Concurrency|FullyQualifiedName~PackedWeights" \
   --logger "trx;LogFileName=avx2-path.trx" --results-directory "$results" || status=$?
 
 passed=0; failed=0

@@ -115,7 +115,7 @@ namespace Unrolled.Generator
                 w.WriteLine("/// <summary>");
                 w.WriteLine("/// Inference's packed copy of the Dense weights for the current parameters (Kernels.PackWeights), or null: a new version");
                 w.WriteLine("/// is packed at the second inference call that sees it, so weights that change between every call (inference after each");
-                w.WriteLine("/// training step) are never packed for nothing. The copy is rewritten in place, allocated once. Only a change of the");
+                w.WriteLine("/// training step) are never packed for nothing. The copy is allocated at the first call and rewritten in place. Only a change of the");
                 w.WriteLine("/// parameters (which the guard refuses while inference runs) changes what is written, so a call reading the copy");
                 w.WriteLine("/// while another call repacks it reads the same numbers.");
                 w.WriteLine("/// </summary>");
@@ -126,7 +126,12 @@ namespace Unrolled.Generator
                     w.WriteLine("if (global::System.Threading.Volatile.Read(ref _parametersLent) != 0 && global::System.Threading.Interlocked.Exchange(ref _parametersLent, 0) != 0) ParametersChanged();");
                     w.WriteLine("long version = global::System.Threading.Interlocked.Read(ref _parametersVersion);");
                     w.WriteLine("if (global::System.Threading.Interlocked.Read(ref _packedVersion) == version) return global::System.Threading.Volatile.Read(ref _packed);");
-                    w.WriteLine("if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version) return null; // new weights: not packed yet");
+                    using (w.Open("if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version)"))
+                    {
+                        w.WriteLine("// New weights: not packed yet. The copy is allocated at the first inference call, so later calls allocate nothing.");
+                        w.WriteLine($"if (global::System.Threading.Volatile.Read(ref _packed) == null) global::System.Threading.Volatile.Write(ref _packed, new float[{Int(length)}]);");
+                        w.WriteLine("return null;");
+                    }
                     w.WriteLine($"var packed = global::System.Threading.Volatile.Read(ref _packed) ?? new float[{Int(length)}];");
                     foreach (LayerSpec layer in _spec.Layers) Layers.Dense.WritePacking(this, w, layer);
                     w.WriteLine("global::System.Threading.Volatile.Write(ref _packed, packed);");

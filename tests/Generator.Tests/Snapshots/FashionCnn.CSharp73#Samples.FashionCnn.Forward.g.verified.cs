@@ -80,7 +80,7 @@ namespace Samples
         /// <summary>
         /// Inference's packed copy of the Dense weights for the current parameters (Kernels.PackWeights), or null: a new version
         /// is packed at the second inference call that sees it, so weights that change between every call (inference after each
-        /// training step) are never packed for nothing. The copy is rewritten in place, allocated once. Only a change of the
+        /// training step) are never packed for nothing. The copy is allocated at the first call and rewritten in place. Only a change of the
         /// parameters (which the guard refuses while inference runs) changes what is written, so a call reading the copy
         /// while another call repacks it reads the same numbers.
         /// </summary>
@@ -91,7 +91,12 @@ namespace Samples
             if (global::System.Threading.Volatile.Read(ref _parametersLent) != 0 && global::System.Threading.Interlocked.Exchange(ref _parametersLent, 0) != 0) ParametersChanged();
             long version = global::System.Threading.Interlocked.Read(ref _parametersVersion);
             if (global::System.Threading.Interlocked.Read(ref _packedVersion) == version) return global::System.Threading.Volatile.Read(ref _packed);
-            if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version) return null; // new weights: not packed yet
+            if (global::System.Threading.Interlocked.Exchange(ref _seenVersion, version) != version)
+            {
+                // New weights: not packed yet. The copy is allocated at the first inference call, so later calls allocate nothing.
+                if (global::System.Threading.Volatile.Read(ref _packed) == null) global::System.Threading.Volatile.Write(ref _packed, new float[205824]);
+                return null;
+            }
             var packed = global::System.Threading.Volatile.Read(ref _packed) ?? new float[205824];
             global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer10WeightsOffset, 204800), new global::System.Span<float>(packed, 0, 204800), 1600, 128);
             global::Unrolled.Kernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, Layer13WeightsOffset, 1280), new global::System.Span<float>(packed, 204800, 1024), 128, 10);

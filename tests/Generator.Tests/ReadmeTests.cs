@@ -36,6 +36,26 @@ namespace Unrolled.Generator.Tests
             return blocks;
         }
 
+        /// <summary>The README's benchmark table is a run recorded in docs/benchmarks.md: every row (workload, times, ratios) is
+        /// there word for word, under the same machine and kernel path, so the README never shows numbers no run produced.</summary>
+        [Fact]
+        public void TheReadmesBenchmarkTableIsARecordedRun()
+        {
+            string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+            string docs = File.ReadAllText(Path.Combine(Repository.Root, "docs/benchmarks.md"));
+            string section = readme.Substring(readme.IndexOf("## Benchmarks", System.StringComparison.Ordinal));
+            string[] rows = section.Split('\n').SkipWhile(l => !l.StartsWith("| workload |", System.StringComparison.Ordinal))
+                .TakeWhile(l => l.StartsWith("|", System.StringComparison.Ordinal)).ToArray();
+            Assert.True(rows.Length >= 8, "the README's benchmark table was not found");
+            Match path = Regex.Match(section, "kernel path `(\\w+)`");
+            Assert.True(path.Success, "the README's benchmark run names no kernel path");
+            int table = docs.IndexOf(string.Join("\n", rows), System.StringComparison.Ordinal);
+            Assert.True(table >= 0, "the README's benchmark table is not in docs/benchmarks.md, row for row");
+            // The run's section heading above the table names the machine; its text names the same kernel path.
+            int heading = docs.LastIndexOf("\n### ", table, System.StringComparison.Ordinal);
+            Assert.Contains($"`{path.Groups[1].Value}`", docs.Substring(heading, table - heading));
+        }
+
         [Fact]
         public void TheReadmeHasItsExamples() => Assert.True(Blocks().Count >= 5, "the READMEs' C# examples were not found");
 

@@ -42,6 +42,7 @@ namespace Unrolled.Generator
                             w.WriteLine("ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);");
                             w.WriteLine($"new {ReadOnlySpan}<{t}>({last}, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
                         }
+                        if (HasPackedWeights) w.WriteLine("s.packed = null; // the thread's buffers keep no network's weights alive");
                     });
                 }
                 w.WriteLine();

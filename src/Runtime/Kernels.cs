@@ -556,47 +556,28 @@ namespace Unrolled
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * inputs);
                 int j = 0;
-                // With the packed weights (inference), the eight rows of a group come as one sequential stream.
-                if (packed != null)
-                    for (; j + 8 <= units; j += 8)
-                    {
-                        float* q = packed + (nint)j * vectors;
-                        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-                        for (int i = 0; i < vectors; i += 8, q += 64)
-                        {
-                            Vector256<float> p = Vector256.LoadUnsafe(ref xs, (nuint)i);
-                            a0 = Fma.MultiplyAdd(p, Avx.LoadVector256(q), a0);
-                            a1 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 8), a1);
-                            a2 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 16), a2);
-                            a3 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 24), a3);
-                            a4 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 32), a4);
-                            a5 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 40), a5);
-                            a6 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 48), a6);
-                            a7 = Fma.MultiplyAdd(p, Avx.LoadVector256(q + 56), a7);
-                        }
-                        ref float w0 = ref Unsafe.Add(ref wr, j * inputs); // the inputs beyond the last 8, in Finish
-                        Finish4(a0, a1, a2, a3, ref xs, ref w0, inputs, vectors, bias, j, z + s * zStride + j);
-                        Finish4(a4, a5, a6, a7, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias, j + 4, z + s * zStride + j + 4);
-                    }
                 for (; j + 8 <= units; j += 8)
                 {
-                    // Eight chains keep both FMA ports busy despite the 4-cycle latency (a lone sample has no other reuse).
+                    // Eight chains keep both FMA ports busy despite the 4-cycle latency (a lone sample has no other reuse). The
+                    // group's rows lie `row` floats apart and each 8 inputs `step` floats on: in W, inputs and 8; in the packed
+                    // copy (inference), 8 and 64 — the eight rows as one sequential stream.
                     ref float w0 = ref Unsafe.Add(ref wr, j * inputs);
+                    ref float g = ref packed != null ? ref Unsafe.AsRef<float>(packed + (nint)j * vectors) : ref w0;
+                    nint row = packed != null ? 8 : inputs, step = packed != null ? 64 : 8;
                     Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-                    for (int i = 0; i < vectors; i += 8)
+                    for (int i = 0; i < vectors; i += 8, g = ref Unsafe.Add(ref g, step))
                     {
                         Vector256<float> p = Vector256.LoadUnsafe(ref xs, (nuint)i);
-                        ref float wi = ref Unsafe.Add(ref w0, i);
-                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi), a0);
-                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)inputs), a1);
-                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(2 * inputs)), a2);
-                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(3 * inputs)), a3);
-                        a4 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(4 * inputs)), a4);
-                        a5 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(5 * inputs)), a5);
-                        a6 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(6 * inputs)), a6);
-                        a7 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref wi, (nuint)(7 * inputs)), a7);
+                        a0 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g), a0);
+                        a1 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)row), a1);
+                        a2 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(2 * row)), a2);
+                        a3 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(3 * row)), a3);
+                        a4 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(4 * row)), a4);
+                        a5 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(5 * row)), a5);
+                        a6 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(6 * row)), a6);
+                        a7 = Fma.MultiplyAdd(p, Vector256.LoadUnsafe(ref g, (nuint)(7 * row)), a7);
                     }
-                    Finish4(a0, a1, a2, a3, ref xs, ref w0, inputs, vectors, bias, j, z + s * zStride + j);
+                    Finish4(a0, a1, a2, a3, ref xs, ref w0, inputs, vectors, bias, j, z + s * zStride + j); // inputs beyond the last 8 from W
                     Finish4(a4, a5, a6, a7, ref xs, ref Unsafe.Add(ref w0, 4 * inputs), inputs, vectors, bias, j + 4, z + s * zStride + j + 4);
                 }
                 for (; j + 4 <= units; j += 4)

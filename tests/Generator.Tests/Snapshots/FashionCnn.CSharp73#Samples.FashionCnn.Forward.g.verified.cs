@@ -34,6 +34,7 @@ namespace Samples
                     ForwardLayers(inputs.Slice(start * InputSize, m * InputSize), m, false, s);
                     new global::System.ReadOnlySpan<float>(s.a14, 0, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
                 }
+                s.packed = null; // the thread's buffers keep no network's weights alive
             }
             finally
             {

@@ -443,7 +443,7 @@ namespace Unrolled
         /// (3 samples × 4 units per tile, 12 running dot products in 8-float vectors along the inputs; tails by dot products).</summary>
         private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
         {
-            if (UseZmm && m >= 3 && units >= 8) ForwardWide(x, w, bias, z, m, inputs, units, zStride);
+            if (UseZmm && m >= 3 && units >= 8) ForwardWide(x, w, bias, z, m, inputs, units, zStride, packed);
             else ForwardYmm(x, w, bias, z, m, inputs, units, zStride, packed);
         }
 
@@ -615,7 +615,7 @@ namespace Unrolled
         /// the units beyond the last 8 and the samples beyond the last 3 go to <see cref="ForwardFma"/>'s own tiles.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ForwardWide(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride)
+        private static unsafe void ForwardWide(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
         {
             t_zmmCalls++;
             int vectors = inputs / 8 * 8;
@@ -669,7 +669,7 @@ namespace Unrolled
             if (tiledUnits < units)
                 ForwardYmm(x, w + (nint)tiledUnits * inputs, bias == null ? null : bias + tiledUnits, z + tiledUnits, tiledSamples, inputs, units - tiledUnits, zStride);
             if (tiledSamples < m)
-                ForwardYmm(x + (nint)tiledSamples * inputs, w, bias, z + (nint)tiledSamples * zStride, m - tiledSamples, inputs, units, zStride);
+                ForwardYmm(x + (nint)tiledSamples * inputs, w, bias, z + (nint)tiledSamples * zStride, m - tiledSamples, inputs, units, zStride, packed);
         }
 
         /// <summary>One output: the lanes' sum ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)), then the scalar tail

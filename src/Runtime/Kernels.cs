@@ -19,9 +19,9 @@ namespace Unrolled
         /// 6 rows × 16 columns.</summary>
         Avx2 = 1,
 
-        /// <summary>AVX-512F: the products' tiles of 6 rows × 64 columns in 16-float zmm registers (24 of the 32), the rest as
-        /// on the AVX2 path. Every output is the same chain of fused multiply-adds as on the AVX2 path, so the results are
-        /// bit-identical to it.</summary>
+        /// <summary>AVX-512F: the products' tiles of 6 rows × 64 columns and the forward tiles of 6 samples × 8 units (two
+        /// samples' 8-float chains per register), each in 24 of the 32 zmm registers; the rest as on the AVX2 path. Every
+        /// output is the same chain of fused multiply-adds as on the AVX2 path, so the results are bit-identical to it.</summary>
         Avx512 = 2,
     }
 
@@ -37,8 +37,8 @@ namespace Unrolled
     /// samples, each input vector four units; the four weight rows stay in L1 while the samples stream past); the backward
     /// products accumulate a tile of 6 rows × 16 columns in twelve vector registers over the whole reduction (outer
     /// products: a broadcast of δ times a row of X or W), and store each tile once. On AVX-512 (<see cref="Path"/>) the forward
-    /// tiles grow to 3 samples × 8 units (24 ymm accumulators, the 32 registers allow it) and the products' to 6 rows × 64
-    /// columns in zmm registers; each output stays the same chain of FMAs, so both paths give the same bits. With <see cref="Threads"/> = 2 a helper
+    /// tiles grow to 6 samples × 8 units in 24 zmm registers, each holding one unit's 8-lane chains for a pair of samples,
+    /// and the products' to 6 rows × 64 columns; each output stays the same chain of FMAs, so both paths give the same bits. With <see cref="Threads"/> = 2 a helper
     /// thread takes half of every large product — units of the forward pass, rows of ∂W and ∂X — and half of each optimiser
     /// update, so each core keeps its half of the weights in its own L2 through a training step; results are bit-identical
     /// to one thread. Elsewhere (netstandard2.0, ARM, double precision) they fall back to <see cref="Numerics.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
@@ -439,11 +439,11 @@ namespace Unrolled
             OuterFma((float*)job.A + from * job.S0, (int)job.S0, (int)job.S1, (float*)job.B, (float*)job.C + (nint)from * job.N, to - from, job.K, job.N, update, job.Rate);
         }
 
-        /// <summary>The forward tiles of the kernel path: <see cref="ForwardWide"/> on AVX-512, else <see cref="ForwardYmm"/>
+        /// <summary>The forward tiles of the kernel path: <see cref="ForwardZmm"/> on AVX-512, else <see cref="ForwardYmm"/>
         /// (3 samples × 4 units per tile, 12 running dot products in 8-float vectors along the inputs; tails by dot products).</summary>
         private static unsafe void ForwardFma(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
         {
-            if (UseZmm && m >= 3 && units >= 8) ForwardWide(x, w, bias, z, m, inputs, units, zStride, packed);
+            if (UseZmm && m >= 2 && units >= 8) ForwardZmm(x, w, bias, z, m, inputs, units, zStride, packed);
             else ForwardYmm(x, w, bias, z, m, inputs, units, zStride, packed);
         }
 
@@ -608,68 +608,106 @@ namespace Unrolled
         }
 
         /// <summary>
-        /// The AVX-512 path's forward tiles: 3 samples × 8 units, 24 running dot products in 8-float vectors — the 32 registers
-        /// of AVX-512 (ymm16–31 included) hold them with the 3 input vectors and a weight vector, where AVX2's 16 hold a tile
-        /// of 3 × 4. Per 8 inputs 11 loads feed 24 FMAs (7 per 12 in the AVX2 tile). Each output is the same FMA chain and the
-        /// same <see cref="Finish4"/> reduction as in <see cref="ForwardFma"/>, so the results are the AVX2 path's to the bit;
-        /// the units beyond the last 8 and the samples beyond the last 3 go to <see cref="ForwardFma"/>'s own tiles.
+        /// The AVX-512 path's forward tiles: 6 samples × 8 units in 24 zmm accumulators, each holding two samples' 8-lane
+        /// chains of one unit (lanes 0–7 the first sample of a pair, 8–15 the second). Per 8 inputs, a pair's two 8-float
+        /// pieces go into one zmm register (a load and an insert) and each weight row's piece is broadcast to both halves, so
+        /// 3 pairs and 8 broadcasts feed 24 FMAs of 16 floats — twice the work per instruction of AVX2's 8-float tiles, with
+        /// every lane still the same chain of FMAs. Each output is finished by the same <see cref="Finish4"/> reduction as in
+        /// <see cref="ForwardYmm"/>, so the results are the AVX2 path's to the bit. The last pair of an odd count of pairs runs
+        /// as 2 samples × 8 units; the units beyond the last 8 and a last odd sample go to <see cref="ForwardYmm"/>'s tiles.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ForwardWide(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
+        private static unsafe void ForwardZmm(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
         {
             t_zmmCalls++;
             int vectors = inputs / 8 * 8;
-            int tiledUnits = units / 8 * 8, tiledSamples = m / 3 * 3;
-            int block = Math.Max(3, SampleBlockBytes / (inputs * sizeof(float)) / 3 * 3);
+            int tiledUnits = units / 8 * 8, pairedSamples = m / 2 * 2, tiledSamples = m / 6 * 6;
+            int block = Math.Max(6, SampleBlockBytes / (inputs * sizeof(float)) / 6 * 6);
             nint stride = inputs;
-            for (int first = 0; first < tiledSamples; first += block)
+            for (int first = 0; first < pairedSamples; first += block)
             for (int j = 0; j < tiledUnits; j += 8)
             {
                 float* w0 = w + (nint)j * inputs;
-                for (int s = first, last = Math.Min(first + block, tiledSamples); s < last; s += 3)
+                int last = Math.Min(first + block, pairedSamples), s = first;
+                for (; s + 6 <= last; s += 6)
                 {
                     float* x0 = x + (nint)s * inputs;
-                    Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
-                    Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
-                    Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
+                    Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
+                    Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
+                    Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
                     for (int i = 0; i < vectors; i += 8)
                     {
-                        Vector256<float> p = Vector256.Load(x0 + i), q = Vector256.Load(x0 + stride + i), r = Vector256.Load(x0 + 2 * stride + i);
+                        float* xi = x0 + i;
+                        Vector512<float> p = Pair(xi, xi + stride), q = Pair(xi + 2 * stride, xi + 3 * stride), r = Pair(xi + 4 * stride, xi + 5 * stride);
                         float* wi = w0 + i;
-                        Vector256<float> v = Vector256.Load(wi);
-                        a00 = Fma.MultiplyAdd(p, v, a00); a10 = Fma.MultiplyAdd(q, v, a10); a20 = Fma.MultiplyAdd(r, v, a20);
-                        v = Vector256.Load(wi + stride);
-                        a01 = Fma.MultiplyAdd(p, v, a01); a11 = Fma.MultiplyAdd(q, v, a11); a21 = Fma.MultiplyAdd(r, v, a21);
-                        v = Vector256.Load(wi + 2 * stride);
-                        a02 = Fma.MultiplyAdd(p, v, a02); a12 = Fma.MultiplyAdd(q, v, a12); a22 = Fma.MultiplyAdd(r, v, a22);
-                        v = Vector256.Load(wi + 3 * stride);
-                        a03 = Fma.MultiplyAdd(p, v, a03); a13 = Fma.MultiplyAdd(q, v, a13); a23 = Fma.MultiplyAdd(r, v, a23);
-                        v = Vector256.Load(wi + 4 * stride);
-                        a04 = Fma.MultiplyAdd(p, v, a04); a14 = Fma.MultiplyAdd(q, v, a14); a24 = Fma.MultiplyAdd(r, v, a24);
-                        v = Vector256.Load(wi + 5 * stride);
-                        a05 = Fma.MultiplyAdd(p, v, a05); a15 = Fma.MultiplyAdd(q, v, a15); a25 = Fma.MultiplyAdd(r, v, a25);
-                        v = Vector256.Load(wi + 6 * stride);
-                        a06 = Fma.MultiplyAdd(p, v, a06); a16 = Fma.MultiplyAdd(q, v, a16); a26 = Fma.MultiplyAdd(r, v, a26);
-                        v = Vector256.Load(wi + 7 * stride);
-                        a07 = Fma.MultiplyAdd(p, v, a07); a17 = Fma.MultiplyAdd(q, v, a17); a27 = Fma.MultiplyAdd(r, v, a27);
+                        Vector512<float> v = Both(wi);
+                        a00 = Avx512F.FusedMultiplyAdd(p, v, a00); a10 = Avx512F.FusedMultiplyAdd(q, v, a10); a20 = Avx512F.FusedMultiplyAdd(r, v, a20);
+                        v = Both(wi + stride);
+                        a01 = Avx512F.FusedMultiplyAdd(p, v, a01); a11 = Avx512F.FusedMultiplyAdd(q, v, a11); a21 = Avx512F.FusedMultiplyAdd(r, v, a21);
+                        v = Both(wi + 2 * stride);
+                        a02 = Avx512F.FusedMultiplyAdd(p, v, a02); a12 = Avx512F.FusedMultiplyAdd(q, v, a12); a22 = Avx512F.FusedMultiplyAdd(r, v, a22);
+                        v = Both(wi + 3 * stride);
+                        a03 = Avx512F.FusedMultiplyAdd(p, v, a03); a13 = Avx512F.FusedMultiplyAdd(q, v, a13); a23 = Avx512F.FusedMultiplyAdd(r, v, a23);
+                        v = Both(wi + 4 * stride);
+                        a04 = Avx512F.FusedMultiplyAdd(p, v, a04); a14 = Avx512F.FusedMultiplyAdd(q, v, a14); a24 = Avx512F.FusedMultiplyAdd(r, v, a24);
+                        v = Both(wi + 5 * stride);
+                        a05 = Avx512F.FusedMultiplyAdd(p, v, a05); a15 = Avx512F.FusedMultiplyAdd(q, v, a15); a25 = Avx512F.FusedMultiplyAdd(r, v, a25);
+                        v = Both(wi + 6 * stride);
+                        a06 = Avx512F.FusedMultiplyAdd(p, v, a06); a16 = Avx512F.FusedMultiplyAdd(q, v, a16); a26 = Avx512F.FusedMultiplyAdd(r, v, a26);
+                        v = Both(wi + 7 * stride);
+                        a07 = Avx512F.FusedMultiplyAdd(p, v, a07); a17 = Avx512F.FusedMultiplyAdd(q, v, a17); a27 = Avx512F.FusedMultiplyAdd(r, v, a27);
                     }
-                    ref float x0r = ref *x0, x1r = ref *(x0 + stride), x2r = ref *(x0 + 2 * stride);
-                    ref float w0r = ref *w0, w4r = ref *(w0 + 4 * stride);
                     float* zs = z + (nint)s * zStride + j;
-                    Finish4(a00, a01, a02, a03, ref x0r, ref w0r, inputs, vectors, bias, j, zs);
-                    Finish4(a04, a05, a06, a07, ref x0r, ref w4r, inputs, vectors, bias, j + 4, zs + 4);
-                    Finish4(a10, a11, a12, a13, ref x1r, ref w0r, inputs, vectors, bias, j, zs + zStride);
-                    Finish4(a14, a15, a16, a17, ref x1r, ref w4r, inputs, vectors, bias, j + 4, zs + zStride + 4);
-                    Finish4(a20, a21, a22, a23, ref x2r, ref w0r, inputs, vectors, bias, j, zs + 2 * zStride);
-                    Finish4(a24, a25, a26, a27, ref x2r, ref w4r, inputs, vectors, bias, j + 4, zs + 2 * zStride + 4);
+                    FinishPair(a00, a01, a02, a03, a04, a05, a06, a07, x0, stride, w0, inputs, vectors, bias, j, zs, zStride);
+                    FinishPair(a10, a11, a12, a13, a14, a15, a16, a17, x0 + 2 * stride, stride, w0, inputs, vectors, bias, j, zs + 2 * zStride, zStride);
+                    FinishPair(a20, a21, a22, a23, a24, a25, a26, a27, x0 + 4 * stride, stride, w0, inputs, vectors, bias, j, zs + 4 * zStride, zStride);
+                }
+                for (; s < last; s += 2)
+                {
+                    float* x0 = x + (nint)s * inputs;
+                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                    for (int i = 0; i < vectors; i += 8)
+                    {
+                        Vector512<float> p = Pair(x0 + i, x0 + stride + i);
+                        float* wi = w0 + i;
+                        a0 = Avx512F.FusedMultiplyAdd(p, Both(wi), a0); a1 = Avx512F.FusedMultiplyAdd(p, Both(wi + stride), a1);
+                        a2 = Avx512F.FusedMultiplyAdd(p, Both(wi + 2 * stride), a2); a3 = Avx512F.FusedMultiplyAdd(p, Both(wi + 3 * stride), a3);
+                        a4 = Avx512F.FusedMultiplyAdd(p, Both(wi + 4 * stride), a4); a5 = Avx512F.FusedMultiplyAdd(p, Both(wi + 5 * stride), a5);
+                        a6 = Avx512F.FusedMultiplyAdd(p, Both(wi + 6 * stride), a6); a7 = Avx512F.FusedMultiplyAdd(p, Both(wi + 7 * stride), a7);
+                    }
+                    FinishPair(a0, a1, a2, a3, a4, a5, a6, a7, x0, stride, w0, inputs, vectors, bias, j, z + (nint)s * zStride + j, zStride);
                 }
             }
             // The rest on the AVX2 tiles (bit-identical outputs wherever a sample or unit falls): the last units % 8 of the
-            // tiled samples, then every unit of the samples beyond the last triple.
+            // paired samples, then every unit of a last odd sample (which reads the packed copy when there is one).
             if (tiledUnits < units)
-                ForwardYmm(x, w + (nint)tiledUnits * inputs, bias == null ? null : bias + tiledUnits, z + tiledUnits, tiledSamples, inputs, units - tiledUnits, zStride);
-            if (tiledSamples < m)
-                ForwardYmm(x + (nint)tiledSamples * inputs, w, bias, z + (nint)tiledSamples * zStride, m - tiledSamples, inputs, units, zStride, packed);
+                ForwardYmm(x, w + (nint)tiledUnits * inputs, bias == null ? null : bias + tiledUnits, z + tiledUnits, pairedSamples, inputs, units - tiledUnits, zStride);
+            if (pairedSamples < m)
+                ForwardYmm(x + (nint)pairedSamples * inputs, w, bias, z + (nint)pairedSamples * zStride, m - pairedSamples, inputs, units, zStride, packed);
+        }
+
+        /// <summary>Two samples' 8 inputs from <paramref name="lower"/> and <paramref name="upper"/> in one zmm register.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector512<float> Pair(float* lower, float* upper) =>
+            Avx512F.InsertVector256(Vector256.Load(lower).ToVector512Unsafe(), Vector256.Load(upper), 1);
+
+        /// <summary>8 floats from <paramref name="piece"/> in both halves of a zmm register (one broadcast load).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector512<float> Both(float* piece) => Avx512F.BroadcastVector256ToVector512((double*)piece).AsSingle();
+
+        /// <summary>The outputs of a pair of samples (rows <paramref name="x0"/> and <paramref name="x0"/> + <paramref name="stride"/>)
+        /// for units j … j + 7: each accumulator's lower half finishes the first sample's output, its upper half the second's,
+        /// with <see cref="Finish4"/>'s additions.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void FinishPair(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
+            Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7,
+            float* x0, nint stride, float* w0, int inputs, int vectors, float* bias, int j, float* z, int zStride)
+        {
+            ref float w0r = ref *w0, w4r = ref *(w0 + 4 * (nint)inputs), x0r = ref *x0, x1r = ref *(x0 + stride);
+            Finish4(a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), ref x0r, ref w0r, inputs, vectors, bias, j, z);
+            Finish4(a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower(), ref x0r, ref w4r, inputs, vectors, bias, j + 4, z + 4);
+            Finish4(a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(), ref x1r, ref w0r, inputs, vectors, bias, j, z + zStride);
+            Finish4(a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper(), ref x1r, ref w4r, inputs, vectors, bias, j + 4, z + zStride + 4);
         }
 
         /// <summary>One output: the lanes' sum ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)), then the scalar tail

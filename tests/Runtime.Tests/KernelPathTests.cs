@@ -34,6 +34,9 @@ namespace Unrolled.Runtime.Tests
         [InlineData(12, 64, 6)]
         [InlineData(1, 784, 128)]   // a lone sample: the AVX2 forward, the zmm ∂X
         [InlineData(4, 20, 9)]      // inputs not a whole number of vectors
+        [InlineData(2, 784, 128)]   // the forward's lone pair of samples (2 × 8 zmm tiles)
+        [InlineData(8, 33, 17)]     // a forward tile of 6 samples, then a pair; a unit beyond the 8-unit tiles
+        [InlineData(13, 16, 24)]    // two forward tiles of 6, then a lone sample on the AVX2 tiles
         public void ZmmAndYmmTilesGiveTheSameBits(int m, int inputs, int units)
         {
             if (Kernels.Path != KernelPath.Avx512) return; // nothing to compare: this CPU has one path (CI runs the other machine kind too)

@@ -111,6 +111,8 @@ namespace Unrolled.Runtime.Tests
         [InlineData(7, 784, 131)]  // three beyond, and a sample beyond the last triple
         [InlineData(5, 13, 5)]     // inputs with a scalar tail
         [InlineData(9, 33, 7)]
+        [InlineData(8, 33, 17)]    // AVX-512: a tile of 6 samples, a pair, a unit beyond the 8-unit tiles, a 1-input tail
+        [InlineData(13, 784, 24)]  // AVX-512: two tiles of 6, then a lone sample
         public void ASamplesOutputsDoNotDependOnItsBatch(int m, int inputs, int units)
         {
             float[] x = TestData.NormalSingle(m * inputs, m);

@@ -100,17 +100,31 @@ namespace Unrolled.Samples.Tests
             Assert.True(Math.Abs(r.MeanRatio * (1 - r.Rate) - 1) > 0.35, "without the scaling the means would differ by p");
         }
 
+        /// <summary>
+        /// Over five seeds, because one seed's retention figures move with the last bit of any kernel: a change that only turned
+        /// the output layer's ragged ∂W rows from multiply-then-add into FMA chains took seed 0's end-of-run retention from
+        /// 63.7 % vs 39.6 % to 49.1 % vs 51.9 % (warmup vs none). Measured on seeds 0–5 with both kernels, the claims below hold
+        /// on every seed or on the mean by a wide margin (early retention +0.09 to +0.10 on the mean, final +0.12 to +0.13; the
+        /// single-seed bounds this test had, +0.10 early and +0.05 final, failed on half of the seeds with either kernel).
+        /// </summary>
         [Fact]
         public void Quiz6WarmupProtectsThePretrainedBodyWhileTheNewHeadSettles()
         {
-            WarmupResult r = Show(Q6Warmup.Run(s_fashion.Value.Training, s_fashion.Value.Test));
-            Assert.True(r.PretrainAccuracy > 0.8, $"pretraining reached {r.PretrainAccuracy}");
-            Assert.True(r.NoWarmup.EarlyBodyDrift > 3 * r.Warmup.EarlyBodyDrift, "warmup keeps the early updates small");
-            Assert.True(r.Warmup.EarlyRetained > r.NoWarmup.EarlyRetained + 0.1, "warmup keeps what the body knew");
-            Assert.True(r.Warmup.FinalRetained > r.NoWarmup.FinalRetained + 0.05);
-            Assert.True(r.Scratch.FinalRetained < r.NoWarmup.FinalRetained, "a fresh body knows less of the old task than either fine-tuned one");
-            // The new task itself ends within noise either way on this small network: reported, not asserted beyond "it learns".
-            Assert.True(r.Warmup.TestAccuracy > 0.6 && r.NoWarmup.TestAccuracy > 0.6);
+            WarmupResult[] runs = Enumerable.Range(0, 5).Select(seed => Q6Warmup.Run(s_fashion.Value.Training, s_fashion.Value.Test, seed)).ToArray();
+            Show(runs[0]);
+            foreach (WarmupResult r in runs)
+            {
+                Assert.True(r.PretrainAccuracy > 0.8, $"pretraining reached {r.PretrainAccuracy}");
+                Assert.True(r.NoWarmup.EarlyBodyDrift > 3 * r.Warmup.EarlyBodyDrift, "warmup keeps the early updates small");
+                Assert.True(r.Warmup.EarlyRetained > r.NoWarmup.EarlyRetained, "warmup keeps what the body knew through the first steps");
+                Assert.True(r.Scratch.FinalRetained < r.NoWarmup.FinalRetained, "a fresh body knows less of the old task than either fine-tuned one");
+                // The new task itself ends within noise either way on this small network: reported, not asserted beyond "it learns".
+                Assert.True(r.Warmup.TestAccuracy > 0.6 && r.NoWarmup.TestAccuracy > 0.6);
+            }
+            double early = runs.Average(r => r.Warmup.EarlyRetained - r.NoWarmup.EarlyRetained);
+            double final = runs.Average(r => r.Warmup.FinalRetained - r.NoWarmup.FinalRetained);
+            Assert.True(early > 0.05, $"warmup kept {early:P1} more of the old task after 20 steps, on the mean of five seeds");
+            Assert.True(final > 0.05, $"warmup kept {final:P1} more of the old task at the end, on the mean of five seeds");
         }
 
         [Fact]

@@ -847,55 +847,16 @@ namespace Unrolled
                     c50.StoreUnsafe(ref cn, (nuint)(5 * columns)); c51.StoreUnsafe(ref cn, (nuint)(5 * columns + 8));
                 }
             }
-            // Ragged edges: the rows beyond the last tile of 6, one at a time over the whole panels (each element the tiles'
-            // FMA chain over p, so it does not matter which rows fall into a tile); then the last columns % 16 of every row.
-            for (int row = tiledRows; row < rows; row++)
-                OuterRow(a + row * rowStride, colStride, b, c + (nint)row * columns, depth, columns, wide, update == null ? null : update + (nint)row * columns, rate);
-            for (int row = 0; row < rows && wide < columns; row++)
+            // Ragged edges: rows beyond the last tile of 6 (all columns), and the last columns % 16 of tiled rows.
+            for (int row = 0; row < rows; row++)
             {
-                int from = wide;
+                int from = row < tiledRows ? wide : 0;
+                if (from == columns) continue;
                 var target = new Span<float>(c + row * columns + from, columns - from);
                 target.Clear();
                 for (int p = 0; p < depth; p++)
                     Numerics.Axpy(Unsafe.Add(ref ar, row * rowStride + p * colStride), new ReadOnlySpan<float>(b + p * columns + from, columns - from), target);
                 if (update != null) SgdUpdate(new Span<float>(update + row * columns + from, columns - from), target, rate);
-            }
-        }
-
-        /// <summary>One row of <see cref="OuterFma"/>'s product over its first <paramref name="wide"/> columns (a multiple of 16):
-        /// 64 columns at a time in four zmm chains on the AVX-512 path, then 16 at a time in two ymm chains — each element the
-        /// same FMA chain over p as in the tiles. With <paramref name="update"/>, the SGD step instead of the store.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void OuterRow(float* a, nint aStride, float* b, float* c, int depth, int columns, int wide, float* update, float rate)
-        {
-            int n = 0;
-            if (UseZmm)
-            {
-                for (; n + 64 <= wide; n += 64)
-                {
-                    Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
-                    float* row = b + n, ap = a;
-                    for (int p = 0; p < depth; p++, row += columns, ap += aStride)
-                    {
-                        Vector512<float> x = Vector512.Create(*ap);
-                        c0 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(row), c0); c1 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(row + 16), c1);
-                        c2 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(row + 32), c2); c3 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(row + 48), c3);
-                    }
-                    if (update != null) DescendZmm(update + n, c0, c1, c2, c3, Vector512.Create(rate));
-                    else Store4(c + n, c0, c1, c2, c3);
-                }
-            }
-            for (; n < wide; n += 16)
-            {
-                Vector256<float> c0 = default, c1 = default;
-                float* row = b + n, ap = a;
-                for (int p = 0; p < depth; p++, row += columns, ap += aStride)
-                {
-                    Vector256<float> x = Vector256.Create(*ap);
-                    c0 = Fma.MultiplyAdd(x, Vector256.Load(row), c0); c1 = Fma.MultiplyAdd(x, Vector256.Load(row + 8), c1);
-                }
-                if (update != null) Descend(ref *(update + n), c0, c1, Vector256.Create(rate));
-                else { c0.Store(c + n); c1.Store(c + n + 8); }
             }
         }
 

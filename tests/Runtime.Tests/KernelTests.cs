@@ -106,6 +106,39 @@ namespace Unrolled.Runtime.Tests
             Assert.Contains("expected at least 4", ex.Message);
         }
 
+        /// <summary>
+        /// Each element of ∂W = δᵀ·X is one chain over the samples in order, bit for bit: fused multiply-adds in the tiles of 6
+        /// rows × 16 columns (64 on AVX-512), a multiply and then an add in the rows beyond the last tile and the columns beyond
+        /// the last 16 — the same on every kernel path and thread count, so the paths agree and nothing changes when the ragged
+        /// rows' loop does (they moved from an axpy per sample into registers).
+        /// </summary>
+        [Theory]
+        [InlineData(64, 784, 128, 1)]  // TinyNN's first layer: 2 rows beyond the 21 tiles
+        [InlineData(64, 784, 128, 2)]
+        [InlineData(64, 128, 10, 1)]   // its output layer: 4 of 10 rows beyond the tile
+        [InlineData(9, 200, 13, 2)]    // 8 ragged columns too
+        [InlineData(5, 40, 11, 1)]
+        public void EachWeightGradientIsItsChainOverTheSamples(int m, int inputs, int units, int threads)
+        {
+            float[] x = TestData.NormalSingle(m * inputs, 5);
+            float[] w = TestData.NormalSingle(units * inputs, 6);
+            float[] delta = TestData.NormalSingle(m * units, 7);
+            var dw = new float[units * inputs];
+            TestData.WithThreads(threads, () => { Kernels.DenseBackward(delta, x, w, dw, new float[units], default, m, inputs, units); return 0; });
+            bool fma = Kernels.Path != KernelPath.Portable && inputs >= 16;
+            int tiledRows = units / 6 * 6, wide = inputs / 16 * 16;
+            for (int j = 0; j < units; j++)
+                for (int i = 0; i < inputs; i++)
+                {
+                    bool fused = fma && j < tiledRows && i < wide;
+                    float sum = 0f;
+                    for (int s = 0; s < m; s++)
+                        sum = fused ? MathF.FusedMultiplyAdd(delta[s * units + j], x[s * inputs + i], sum) : sum + delta[s * units + j] * x[s * inputs + i];
+                    Assert.True(BitConverter.SingleToInt32Bits(sum) == BitConverter.SingleToInt32Bits(dw[j * inputs + i]),
+                        $"∂W[{j}, {i}] = {dw[j * inputs + i]:R}, its chain gives {sum:R} ({(fused ? "fused" : "multiply, then add")})");
+                }
+        }
+
         [Theory]
         [InlineData(64, 128, 10)]  // TinyNN's output layer: two units beyond the 4-unit tiles
         [InlineData(7, 784, 131)]  // three beyond, and a sample beyond the last triple

@@ -24,7 +24,7 @@ namespace Unrolled.Runtime.Tests
     public class PackedWeightsTests
     {
         public static IEnumerable<object[]> Shapes() =>
-            from m in new[] { 1, 2, 3, 5 }
+            from m in new[] { 1, 2, 3, 5, 8, 13 }
             from inputs in new[] { 8, 13, 16, 17, 784 }
             from units in new[] { 8, 10, 16, 17, 128 }
             from threads in new[] { 1, 2 }
@@ -57,6 +57,12 @@ namespace Unrolled.Runtime.Tests
                     var other = new float[packed.Length];
                     Kernels.DenseForward(x, w, other.Select(_ => 1f).ToArray(), b, actual, m, inputs, units);
                     Assert.NotEqual(expected[(m - 1) * units], actual[(m - 1) * units]);
+                }
+                // On the AVX-512 path the tiles of 6 samples read it too (inference's packed tiles).
+                if (Kernels.Path == KernelPath.Avx512 && m >= 6)
+                {
+                    Kernels.DenseForward(x, w, Enumerable.Repeat(1f, packed.Length).ToArray(), b, actual, m, inputs, units);
+                    Assert.NotEqual(expected[0], actual[0]);
                 }
             }
             finally { Kernels.Threads = before; }
@@ -120,6 +126,7 @@ namespace Unrolled.Runtime.Tests
             {
                 float[] after = Single(target, sample);
                 Assert.Equal(Batched(target, sample), after);
+                Assert.Equal(after, Batched(target, sample, 8)); // on AVX-512 a tile of 6 samples reads the packed copy too
                 Assert.NotEqual(before, after);
             }
             Assert.True(IsPacked(target));
@@ -172,13 +179,14 @@ namespace Unrolled.Runtime.Tests
             return output;
         }
 
-        /// <summary>The sample as the first of three (in a tile: of three samples on the AVX2 path, of a pair on the AVX-512 path;
-        /// tiles read W itself, not the packed copy).</summary>
-        private static float[] Batched(PackedNet net, float[] sample)
+        /// <summary>The sample as the first of <paramref name="size"/> (the others: it times −1, 2, −3, …). Of three, it falls in
+        /// a tile that reads W itself (of three samples on the AVX2 path, of a pair on the AVX-512 path); of eight, on the AVX-512
+        /// path, in a tile of six that reads the packed copy.</summary>
+        private static float[] Batched(PackedNet net, float[] sample, int size = 3)
         {
-            var inputs = sample.Concat(sample.Select(v => -v)).Concat(sample.Select(v => 2 * v)).ToArray();
-            var outputs = new float[3 * PackedNet.OutputSize];
-            net.Forward(inputs, outputs, 3);
+            var inputs = sample.Concat(Enumerable.Range(1, size - 1).SelectMany(k => sample.Select(v => (k % 2 == 0 ? k : -k) * v))).ToArray();
+            var outputs = new float[size * PackedNet.OutputSize];
+            net.Forward(inputs, outputs, size);
             return outputs.Take(PackedNet.OutputSize).ToArray();
         }
 

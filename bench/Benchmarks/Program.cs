@@ -246,12 +246,14 @@ public class GeneratorRun
     public GeneratorDriver AfterUnrelatedEdit() => _warm.RunGenerators(_edited);
 }
 
-/// <summary>The parts of a TinyNN step: the first layer's forward and weight-gradient products, and one SGD update.</summary>
+/// <summary>The parts of a TinyNN step: the first layer's forward (from W, and from inference's packed copy) and weight-gradient
+/// products, and one SGD update.</summary>
 [MemoryDiagnoser]
 public class StepParts : BatchAndThreads
 {
     private float[] _x = System.Array.Empty<float>(), _z = System.Array.Empty<float>(), _delta = System.Array.Empty<float>();
     private readonly float[] _w = new float[128 * 784], _b = new float[128], _dw = new float[128 * 784], _db = new float[128];
+    private readonly float[] _packed = new float[Kernels.PackedWeightsLength(784, 128)];
     private readonly TinyNN _net = new TinyNN();
     private readonly Sgd _sgd = new Sgd(0.01);
 
@@ -263,10 +265,15 @@ public class StepParts : BatchAndThreads
         _delta = Enumerable.Range(0, Batch * 128).Select(_ => random.NextSingle() - 0.5f).ToArray();
         _z = new float[Batch * 128];
         for (int i = 0; i < _w.Length; i++) _w[i] = random.NextSingle() - 0.5f;
+        Kernels.PackWeights(_w, _packed, 784, 128);
     }
 
     [Benchmark]
     public void Forward784x128() => Kernels.DenseForward(_x, _w, _b, _z, Batch, 784, 128);
+
+    /// <summary>The same product from the packed copy of W that inference keeps (Kernels.PackWeights): same bits.</summary>
+    [Benchmark]
+    public void Forward784x128Packed() => Kernels.DenseForward(_x, _w, _packed, _b, _z, Batch, 784, 128);
 
     [Benchmark]
     public void WeightGradient784x128() => Kernels.DenseBackward(_delta, _x, _w, _dw, _db, System.Span<float>.Empty, Batch, 784, 128);

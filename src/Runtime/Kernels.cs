@@ -613,8 +613,9 @@ namespace Unrolled
         /// pieces go into one zmm register (a load and an insert) and each weight row's piece is broadcast to both halves, so
         /// 3 pairs and 8 broadcasts feed 24 FMAs of 16 floats — twice the work per instruction of AVX2's 8-float tiles, with
         /// every lane still the same chain of FMAs. Each output is finished by the same <see cref="Finish4"/> reduction as in
-        /// <see cref="ForwardYmm"/>, so the results are the AVX2 path's to the bit. The last pair of an odd count of pairs runs
-        /// as 2 samples × 8 units; the units beyond the last 8 and a last odd sample go to <see cref="ForwardYmm"/>'s tiles.
+        /// <see cref="ForwardYmm"/>, so the results are the AVX2 path's to the bit. With a packed copy (inference) the tiles of 6
+        /// read it instead (<see cref="PackedTile"/>: no inserts). The pairs left over in a block of samples run as 2 samples ×
+        /// 8 units; the units beyond the last 8 and a last odd sample go to <see cref="ForwardYmm"/>'s tiles.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void ForwardZmm(float* x, float* w, float* bias, float* z, int m, int inputs, int units, int zStride, float* packed)
